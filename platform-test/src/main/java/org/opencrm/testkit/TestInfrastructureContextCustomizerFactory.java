@@ -1,0 +1,52 @@
+package org.opencrm.testkit;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.opencrm.testkit.jwt.TestJwts;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.core.annotation.MergedAnnotations;
+import org.springframework.core.env.MapPropertySource;
+import org.springframework.test.context.ContextConfigurationAttributes;
+import org.springframework.test.context.ContextCustomizer;
+import org.springframework.test.context.ContextCustomizerFactory;
+import org.springframework.test.context.MergedContextConfiguration;
+
+/** Registered in META-INF/spring.factories: wires {@link UseTestInfrastructure} test classes. */
+class TestInfrastructureContextCustomizerFactory implements ContextCustomizerFactory {
+
+    @Override
+    public ContextCustomizer createContextCustomizer(
+            Class<?> testClass, List<ContextConfigurationAttributes> configAttributes) {
+        var annotation = MergedAnnotations.from(testClass, MergedAnnotations.SearchStrategy.TYPE_HIERARCHY)
+                .get(UseTestInfrastructure.class);
+        if (!annotation.isPresent()) {
+            return null;
+        }
+        return new Customizer(annotation.getBoolean("kafka"), annotation.getBoolean("mongodb"));
+    }
+
+    /** Equal customizers let Spring reuse a cached context; each new context gets a fresh database. */
+    private record Customizer(boolean kafka, boolean mongodb) implements ContextCustomizer {
+
+        private static final AtomicInteger DATABASES = new AtomicInteger();
+
+        @Override
+        public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
+            Map<String, Object> properties = new LinkedHashMap<>(TestJwts.springProperties());
+            if (kafka) {
+                properties.put("spring.kafka.bootstrap-servers", TestInfrastructure.kafkaBootstrapServers());
+            }
+            if (mongodb) {
+                properties.put(
+                        "spring.mongodb.uri",
+                        TestInfrastructure.mongoUri("crm-test-" + ProcessHandle.current().pid() + "-"
+                                + DATABASES.incrementAndGet()));
+            }
+            context.getEnvironment()
+                    .getPropertySources()
+                    .addFirst(new MapPropertySource("crmTestInfrastructure", properties));
+        }
+    }
+}

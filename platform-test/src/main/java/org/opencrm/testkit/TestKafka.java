@@ -1,0 +1,32 @@
+package org.opencrm.testkit;
+
+import java.util.Map;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.testcontainers.kafka.KafkaContainer;
+
+/** The shared Kafka broker: from the environment, a container, or embedded in this JVM. */
+record TestKafka(String bootstrapServers, String description) {
+
+    static final String KAFKA_IMAGE = "apache/kafka:4.1.1";
+
+    static TestKafka resolve() {
+        var fromEnv = TestInfrastructure.env(TestInfrastructure.KAFKA_ENV);
+        if (fromEnv.isPresent()) {
+            return new TestKafka(fromEnv.get(), "environment " + fromEnv.get());
+        }
+        if (TestInfrastructure.dockerAvailable()) {
+            var container = new KafkaContainer(KAFKA_IMAGE);
+            container.start();
+            return new TestKafka(container.getBootstrapServers(), "container " + KAFKA_IMAGE);
+        }
+        EmbeddedKafkaBroker broker = new EmbeddedKafkaKraftBroker(1, 1)
+                .brokerProperties(Map.of(
+                        "auto.create.topics.enable", "true",
+                        "group.initial.rebalance.delay.ms", "0",
+                        "num.partitions", "1"));
+        broker.afterPropertiesSet();
+        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "embedded-kafka-shutdown"));
+        return new TestKafka(broker.getBrokersAsString(), "embedded KRaft broker " + broker.getBrokersAsString());
+    }
+}

@@ -1,0 +1,74 @@
+package org.opencrm.platform.consumer;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.TopicPartition;
+import org.opencrm.events.EventCatalog;
+import org.opencrm.events.EventType;
+import org.opencrm.platform.events.PoisonEventException;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.data.mongodb.autoconfigure.DataMongoAutoConfiguration;
+import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.kafka.config.TopicBuilder;
+import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.kafka.core.KafkaOperations;
+import org.springframework.kafka.listener.CommonErrorHandler;
+import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
+import org.springframework.kafka.listener.DefaultErrorHandler;
+import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+
+/**
+ * The consumer kit: bounded retries with back-off, then the record goes to {@code <topic>.DLT} with the
+ * exception in its headers and the partition keeps flowing; records that can never succeed (poison) skip
+ * the retries. Boot's listener container factory picks the error handler up. Also declares the platform
+ * topics and their dead-letter topics, and the idempotent-write helper.
+ */
+@AutoConfiguration(after = {KafkaAutoConfiguration.class, DataMongoAutoConfiguration.class})
+@ConditionalOnClass(KafkaOperations.class)
+@EnableConfigurationProperties(ConsumerProperties.class)
+public class ConsumerAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean(CommonErrorHandler.class)
+    @ConditionalOnBean(KafkaOperations.class)
+    DefaultErrorHandler crmKafkaErrorHandler(KafkaOperations<?, ?> kafka, ConsumerProperties properties) {
+        var recoverer = new DeadLetterPublishingRecoverer(
+                kafka,
+                // Partition -1: let the key choose, so the DLT needs no particular partition count.
+                (record, exception) -> new TopicPartition(record.topic() + properties.deadLetterSuffix(), -1));
+        var backOff = new ExponentialBackOffWithMaxRetries(properties.retries());
+        backOff.setInitialInterval(properties.initialBackoff().toMillis());
+        backOff.setMultiplier(properties.multiplier());
+        backOff.setMaxInterval(properties.maxBackoff().toMillis());
+        var handler = new DefaultErrorHandler(recoverer, backOff);
+        handler.addNotRetryableExceptions(PoisonEventException.class, IllegalArgumentException.class);
+        return handler;
+    }
+
+    @Bean
+    @ConditionalOnBean(KafkaAdmin.class)
+    KafkaAdmin.NewTopics crmTopics(ConsumerProperties properties) {
+        List<NewTopic> topics = new ArrayList<>();
+        EventCatalog.all().stream().map(EventType::topic).distinct().sorted().forEach(name -> {
+            topics.add(TopicBuilder.name(name).partitions(properties.partitions()).build());
+            topics.add(TopicBuilder.name(name + properties.deadLetterSuffix())
+                    .partitions(properties.partitions())
+                    .build());
+        });
+        return new KafkaAdmin.NewTopics(topics.toArray(NewTopic[]::new));
+    }
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnBean(MongoTemplate.class)
+    IdempotentWrites idempotentWrites(MongoTemplate mongo) {
+        return new IdempotentWrites(mongo);
+    }
+}

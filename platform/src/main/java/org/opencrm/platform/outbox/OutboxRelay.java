@@ -1,0 +1,326 @@
+package org.opencrm.platform.outbox;
+
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+import org.bson.Document;
+import org.opencrm.platform.events.EventRecords;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+
+/**
+ * Publishes the events waiting in aggregates' outboxes, then removes exactly the ones the broker
+ * acknowledged. Started on every service instance: a relay claims an aggregate's pending marker before it
+ * publishes, so one aggregate is published by one relay at a time and its events reach Kafka in
+ * {@code aggregateVersion} order, however many instances run. The producer must be idempotent with
+ * {@code acks=all} (the auto-configuration builds it so).
+ *
+ * <p>Delivery is at least once: a crash between the broker's acknowledgement and the removal publishes
+ * those events again after the restart; consumers are idempotent for that reason.
+ */
+public class OutboxRelay implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
+    private static final int MAX_ROUNDS_PER_CLAIM = 10;
+
+    private final MongoTemplate mongo;
+    private final PendingMarkers markers;
+    private final KafkaTemplate<String, String> kafka;
+    private final OutboxProperties properties;
+    private final String source;
+    private final Clock clock;
+    private final String relayId;
+
+    private final Counter published;
+    private final Counter failures;
+    private final AtomicLong pending = new AtomicLong();
+    private final AtomicLong lagMillis = new AtomicLong();
+
+    private volatile ThreadPoolExecutor workers;
+    private volatile ScheduledExecutorService sweeper;
+
+    public OutboxRelay(
+            MongoTemplate mongo,
+            KafkaTemplate<String, String> kafka,
+            OutboxProperties properties,
+            String source,
+            Clock clock,
+            MeterRegistry meters) {
+        this.mongo = mongo;
+        this.markers = new PendingMarkers(mongo, properties.markersCollection());
+        this.kafka = kafka;
+        this.properties = properties;
+        this.source = source;
+        this.clock = clock;
+        this.relayId = relayId();
+        this.published = Counter.builder("crm.outbox.published")
+                .description("Events the broker acknowledged")
+                .register(meters);
+        this.failures = Counter.builder("crm.outbox.publish.failures")
+                .description("Publish attempts that failed and will be retried")
+                .register(meters);
+        Gauge.builder("crm.outbox.pending", pending, AtomicLong::get)
+                .description("Aggregates that may hold unpublished events")
+                .register(meters);
+        Gauge.builder("crm.outbox.lag", lagMillis, v -> v.get() / 1000.0)
+                .description("Age in seconds of the oldest pending marker")
+                .baseUnit("seconds")
+                .register(meters);
+    }
+
+    PendingMarkers markers() {
+        return markers;
+    }
+
+    /** Asks for prompt publication of one aggregate's events; the sweeper catches anything missed. */
+    void nudge(String markerId) {
+        var pool = workers;
+        if (pool != null) {
+            pool.execute(() -> publish(markerId));
+        }
+    }
+
+    /** Publishes whatever the markers left behind say is waiting; returns how many markers it handled. */
+    public int sweep() {
+        Instant now = clock.instant();
+        List<String> due = markers.due(now, now.minus(properties.markerGrace()), properties.sweepBatch());
+        due.forEach(this::publish);
+        pending.set(markers.count());
+        lagMillis.set(markers.oldestTouch()
+                .map(t -> Duration.between(t, clock.instant()).toMillis())
+                .orElse(0L));
+        return due.size();
+    }
+
+    /** Publishes one aggregate's waiting events if no other relay holds it. */
+    void publish(String markerId) {
+        var claim = markers.claim(markerId, relayId, clock.instant(), properties.lease());
+        if (claim.isEmpty()) {
+            return;
+        }
+        var current = claim.get();
+        try {
+            for (int round = 0; round < MAX_ROUNDS_PER_CLAIM; round++) {
+                var published = publishOutbox(current);
+                if (published.isEmpty()) {
+                    return;
+                }
+                current = published.get();
+                var reread = markers.reread(markerId, relayId);
+                if (reread.isEmpty()) {
+                    return;
+                }
+                if (reread.get().generation() != current.generation()) {
+                    current = reread.get(); // a writer added events meanwhile: go round again
+                    continue;
+                }
+                Instant settled = clock.instant().minus(properties.markerGrace());
+                if (!markers.deleteIfSettled(current, relayId, settled)) {
+                    markers.release(markerId, relayId);
+                }
+                return;
+            }
+            markers.release(markerId, relayId);
+        } catch (RuntimeException e) {
+            retryLater(current, e);
+        }
+    }
+
+    /**
+     * Publishes the entries above the claim's watermark, then removes everything up to the new watermark
+     * from the aggregate. Returns the claim with its new watermark, or empty when publishing failed and the
+     * marker was released for a later retry.
+     */
+    private Optional<PendingMarkers.Claim> publishOutbox(PendingMarkers.Claim claim) {
+        List<OutboxEntry> stored = load(claim);
+        if (stored.isEmpty()) {
+            return Optional.of(claim);
+        }
+        List<OutboxEntry> entries = stored.stream()
+                .filter(e -> e.aggregateVersion() > claim.publishedThrough())
+                .toList();
+        List<CompletableFuture<SendResult<String, String>>> sends = new ArrayList<>(entries.size());
+        for (OutboxEntry entry : entries) {
+            sends.add(kafka.send(EventRecords.toRecord(
+                    entry.topic(),
+                    entry.key(),
+                    entry.eventId(),
+                    entry.type(),
+                    entry.occurredAt(),
+                    entry.tenantId(),
+                    entry.payload(),
+                    source,
+                    entry.traceparent())));
+        }
+        // Only the acknowledged prefix counts as published: with an idempotent producer a later record of
+        // the same partition is never written when an earlier one failed, so the rest is retried in order.
+        long through = claim.publishedThrough();
+        RuntimeException failure = null;
+        long deadline = System.nanoTime() + properties.sendTimeout().toNanos();
+        for (int i = 0; i < sends.size() && failure == null; i++) {
+            try {
+                sends.get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                through = entries.get(i).aggregateVersion();
+                published.increment();
+            } catch (ExecutionException | TimeoutException e) {
+                failure = new IllegalStateException("publishing " + entries.get(i).type() + " failed", e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                failure = new IllegalStateException("interrupted while publishing", e);
+            }
+        }
+        if (through > claim.publishedThrough()) {
+            markers.advance(claim.markerId(), relayId, through);
+        }
+        if (through > 0) {
+            mongo.updateFirst(
+                    new Query(where("_id").is(claim.aggregateId())),
+                    new Update().pull("outbox", new Document("aggregateVersion", new Document("$lte", through))),
+                    claim.collection());
+        }
+        if (failure != null) {
+            retryLater(claim, failure);
+            return Optional.empty();
+        }
+        return Optional.of(claim.publishedThrough(through));
+    }
+
+    private List<OutboxEntry> load(PendingMarkers.Claim claim) {
+        var query = new Query(where("_id").is(claim.aggregateId()));
+        query.fields().include("outbox");
+        Document aggregate = mongo.findOne(query, Document.class, claim.collection());
+        if (aggregate == null || aggregate.getList("outbox", Document.class) == null) {
+            return List.of();
+        }
+        return aggregate.getList("outbox", Document.class).stream()
+                .map(d -> mongo.getConverter().read(OutboxEntry.class, d))
+                .sorted(Comparator.comparingLong(OutboxEntry::aggregateVersion))
+                .toList();
+    }
+
+    private void retryLater(PendingMarkers.Claim claim, RuntimeException e) {
+        failures.increment();
+        long factor = 1L << Math.min(claim.attempts(), 16);
+        Duration delay = properties.retryBackoff().multipliedBy(factor);
+        if (delay.compareTo(properties.retryBackoffMax()) > 0) {
+            delay = properties.retryBackoffMax();
+        }
+        log.warn(
+                "Outbox publish of {} failed (attempt {}), retrying in {}: {}",
+                claim.markerId(),
+                claim.attempts() + 1,
+                delay,
+                rootMessage(e));
+        try {
+            markers.releaseForRetry(
+                    claim.markerId(), relayId, clock.instant().plus(delay), e.getClass().getSimpleName());
+        } catch (RuntimeException releaseFailure) {
+            // The lease expires by itself; another relay (or this one) takes the marker over then.
+            log.warn("Could not release outbox marker {}: {}", claim.markerId(), rootMessage(releaseFailure));
+        }
+    }
+
+    @Override
+    public void start() {
+        if (!properties.enabled() || isRunning()) {
+            return;
+        }
+        markers.ensureIndexes();
+        workers = new ThreadPoolExecutor(
+                properties.threads(),
+                properties.threads(),
+                0,
+                TimeUnit.MILLISECONDS,
+                new LinkedBlockingQueue<>(10_000),
+                Thread.ofPlatform().name("outbox-relay-", 0).daemon().factory(),
+                // A full queue drops the nudge: the marker is still there and the sweeper publishes it.
+                new ThreadPoolExecutor.DiscardPolicy());
+        sweeper = Executors.newSingleThreadScheduledExecutor(
+                Thread.ofPlatform().name("outbox-sweeper").daemon().factory());
+        long interval = properties.sweepInterval().toMillis();
+        sweeper.scheduleWithFixedDelay(this::sweepQuietly, interval, interval, TimeUnit.MILLISECONDS);
+        log.info("Outbox relay {} started", relayId);
+    }
+
+    private void sweepQuietly() {
+        try {
+            sweep();
+        } catch (RuntimeException e) {
+            log.warn("Outbox sweep failed: {}", rootMessage(e));
+        }
+    }
+
+    @Override
+    public void stop() {
+        var pool = workers;
+        var timer = sweeper;
+        workers = null;
+        sweeper = null;
+        if (timer != null) {
+            timer.shutdownNow();
+        }
+        if (pool != null) {
+            pool.shutdown();
+            try {
+                pool.awaitTermination(properties.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return workers != null;
+    }
+
+    @Override
+    public int getPhase() {
+        // Stops before the Kafka producer and the Mongo client it uses.
+        return SmartLifecycle.DEFAULT_PHASE - 100;
+    }
+
+    private static String relayId() {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (java.net.UnknownHostException e) {
+            host = "unknown-host";
+        }
+        return host + "-" + ProcessHandle.current().pid() + "-"
+                + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
+    }
+}
