@@ -18,10 +18,12 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -80,6 +82,7 @@ public final class TestJwts {
     public static final class Builder {
 
         private final Map<String, Object> claims = new LinkedHashMap<>();
+        private final Set<String> removed = new HashSet<>();
         private Duration expiresIn = DEFAULT_LIFETIME;
         private Instant issuedAt;
         private String keyId = Keys.SIGNING.getKeyID();
@@ -130,16 +133,18 @@ public final class TestJwts {
         /** Sets any claim; {@code null} removes it (e.g. {@code claim("tenant", null)}). */
         public Builder claim(String name, Object value) {
             if (value == null) {
-                claims.remove(name);
-            } else {
-                claims.put(name, value);
+                return without(name);
             }
+            claims.put(name, value);
+            removed.remove(name);
             return this;
         }
 
-        /** Removes a claim the builder sets by default, such as {@code tenant} or {@code sub}. */
+        /** Leaves out a claim the builder sets by default: {@code tenant}, {@code sub}, {@code exp}, {@code iat}, ... */
         public Builder without(String claimName) {
-            return claim(claimName, null);
+            claims.remove(claimName);
+            removed.add(claimName);
+            return this;
         }
 
         /** Expired an hour ago: well beyond any clock skew a validator allows. */
@@ -217,6 +222,7 @@ public final class TestJwts {
                     .issueTime(Date.from(iat))
                     .expirationTime(Date.from(iat.plus(expiresIn)));
             claims.forEach((name, value) -> builder.claim(name, jsonValue(value)));
+            removed.forEach(name -> builder.claim(name, null));
             return builder.build();
         }
 
