@@ -1,0 +1,15 @@
+package org.opencrm.notifications;
+
+import org.opencrm.testkit.ServiceConformanceTest;
+import org.opencrm.testkit.UseTestInfrastructure;
+import org.springframework.boot.test.context.SpringBootTest;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@UseTestInfrastructure
+class NotificationsServiceConformanceTest extends ServiceConformanceTest {
+
+    @Override
+    protected String apiPath() {
+        return "/api/notifications";
+    }
+}
