@@ -4,7 +4,7 @@ package org.opencrm.events;
  * Who caused an event: a user (by id, never by name: events reach analytics, which holds no personal
  * data), an integration (by client id) or the system itself (by component name).
  */
-public record Actor(Kind kind, String id) {
+public record Actor(@Required Kind kind, @Required String id) {
 
     public enum Kind {
         USER,
