@@ -79,6 +79,18 @@ class ActuatorEndpointsTest extends PlatformWebTest {
         assertThat(errorLine.path("error").path("stack_trace").asString()).contains("TestController.boom");
     }
 
+    @Test
+    void aTraceStartedByTheCallerIsContinued() {
+        String traceId = "4bf92f3577b34da6a3ce929d0e0e4736";
+
+        var response = get("/test/boom")
+                .token(TestJwts.user("u1").mint())
+                .header("traceparent", "00-" + traceId + "-00f067aa0ba902b7-01")
+                .send();
+
+        assertThat(response.json().path("traceId").asString()).isEqualTo(traceId);
+    }
+
     private static List<JsonNode> jsonLines(CapturedOutput output) {
         var json = JsonMapper.builder().build();
         return output.getOut()

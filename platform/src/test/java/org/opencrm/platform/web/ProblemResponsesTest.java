@@ -115,17 +115,20 @@ class ProblemResponsesTest extends PlatformWebTest {
     }
 
     @Test
-    void queryParameterProblemsNameTheParameter() {
+    void parameterAndHeaderProblemsNameTheInput() {
         JsonNode mismatch =
                 assertProblem(get("/test/count?limit=ten").token(token).send(), ProblemType.VALIDATION, "/test/count");
         JsonNode missing = assertProblem(get("/test/count").token(token).send(), ProblemType.VALIDATION, "/test/count");
         JsonNode constraint = assertProblem(
                 get("/test/sized?code=toolong").token(token).send(), ProblemType.VALIDATION, "/test/sized");
+        JsonNode header =
+                assertProblem(get("/test/source").token(token).send(), ProblemType.VALIDATION, "/test/source");
 
         assertThat(fields(mismatch)).containsExactly("limit");
         assertThat(messageFor(mismatch, "limit")).isEqualTo("must be a number");
         assertThat(fields(missing)).containsExactly("limit");
         assertThat(fields(constraint)).containsExactly("code");
+        assertThat(fields(header)).containsExactly("X-Request-Source");
     }
 
     @Test

@@ -114,6 +114,11 @@ public class TestController {
         return Map.of("limit", limit);
     }
 
+    @GetMapping("/test/source")
+    Map<String, String> source(@RequestHeader("X-Request-Source") String source) {
+        return Map.of("source", source);
+    }
+
     @GetMapping("/test/boom")
     Widget boom() {
         throw new IllegalStateException("secret connection string mongodb://admin:hunter2@db");
