@@ -173,7 +173,7 @@ public final class TestJwts {
 
         /** Correct claims, RS256-signed by a key the service has never seen (the {@code kid} matches). */
         public String mintSignedByAnotherKey() {
-            return sign(Keys.OTHER, keyId);
+            return sign(OtherKey.KEY, keyId);
         }
 
         /** Correct claims with {@code alg=none} and no signature. */
@@ -243,7 +243,6 @@ public final class TestJwts {
     /** Generated lazily, once per JVM: a test that mints no token pays nothing. */
     private static final class Keys {
         static final RSAKey SIGNING = generate();
-        static final RSAKey OTHER = otherKeyWithSameId();
         static final String PUBLIC_KEY_PEM = pem(SIGNING);
 
         private static RSAKey generate() {
@@ -251,14 +250,6 @@ public final class TestJwts {
                 return new RSAKeyGenerator(2048).keyIDFromThumbprint(true).generate();
             } catch (JOSEException e) {
                 throw new IllegalStateException("Cannot generate the test RSA key pair", e);
-            }
-        }
-
-        private static RSAKey otherKeyWithSameId() {
-            try {
-                return new RSAKeyGenerator(2048).keyID(SIGNING.getKeyID()).generate();
-            } catch (JOSEException e) {
-                throw new IllegalStateException("Cannot generate the second test RSA key pair", e);
             }
         }
 
@@ -270,6 +261,19 @@ public final class TestJwts {
                 return "-----BEGIN PUBLIC KEY-----\n" + body + "\n-----END PUBLIC KEY-----\n";
             } catch (JOSEException e) {
                 throw new IllegalStateException("Cannot encode the test public key", e);
+            }
+        }
+    }
+
+    /** A stranger's key carrying the same kid; generated only by tests that mint with it. */
+    private static final class OtherKey {
+        static final RSAKey KEY = generate();
+
+        private static RSAKey generate() {
+            try {
+                return new RSAKeyGenerator(2048).keyID(Keys.SIGNING.getKeyID()).generate();
+            } catch (JOSEException e) {
+                throw new IllegalStateException("Cannot generate the second test RSA key pair", e);
             }
         }
     }

@@ -26,10 +26,10 @@ import org.springframework.security.oauth2.server.resource.authentication.JwtAut
  */
 public record CurrentUser(String userId, String tenantId, Set<String> departments, Set<Role> roles) {
 
-    public static final String TENANT_CLAIM = "tenant";
-    public static final String DEPARTMENTS_CLAIM = "departments";
-    public static final String ROLES_CLAIM = "roles";
-    public static final String SUBJECT_CLAIM = "sub";
+    static final String TENANT_CLAIM = "tenant";
+    static final String DEPARTMENTS_CLAIM = "departments";
+    static final String ROLES_CLAIM = "roles";
+    static final String SUBJECT_CLAIM = "sub";
 
     public CurrentUser {
         if (userId == null || userId.isBlank()) {
