@@ -108,14 +108,22 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     public void close() {
         kill();
         try (var files = Files.walk(directory)) {
-            files.sorted((a, b) -> b.getNameCount() - a.getNameCount()).forEach(p -> p.toFile().delete());
+            files.sorted((a, b) -> b.getNameCount() - a.getNameCount())
+                    .forEach(p -> p.toFile().delete());
         } catch (IOException ignored) {
             // a temp directory left behind is harmless
         }
     }
 
     private void format() throws IOException {
-        run(List.of("kafka.tools.StorageTool", "format", "--cluster-id", clusterId(), "--config", config.toString()),
+        run(
+                List.of(
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "--cluster-id",
+                        clusterId(),
+                        "--config",
+                        config.toString()),
                 directory.resolve("format.log"));
     }
 

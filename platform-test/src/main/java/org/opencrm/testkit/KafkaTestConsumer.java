@@ -26,12 +26,18 @@ public final class KafkaTestConsumer implements AutoCloseable {
 
     private KafkaTestConsumer(String bootstrapServers, List<String> topics) {
         this.consumer = new KafkaConsumer<>(Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "test-reader-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                bootstrapServers,
+                ConsumerConfig.CLIENT_ID_CONFIG,
+                "test-reader-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG,
+                "earliest",
+                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG,
+                false,
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class,
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                StringDeserializer.class));
         List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : topics) {
             partitions.addAll(partitionsOf(topic));
@@ -70,8 +76,8 @@ public final class KafkaTestConsumer implements AutoCloseable {
                 return matching;
             }
             if (Instant.now().isAfter(deadline)) {
-                throw new AssertionError("expected " + count + " matching records within " + timeout + ", got "
-                        + matching.size());
+                throw new AssertionError(
+                        "expected " + count + " matching records within " + timeout + ", got " + matching.size());
             }
             poll(Duration.ofMillis(200));
         }

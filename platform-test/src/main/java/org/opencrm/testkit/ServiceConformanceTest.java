@@ -21,7 +21,8 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 public abstract class ServiceConformanceTest {
 
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @LocalServerPort
     int port;
@@ -35,8 +36,10 @@ public abstract class ServiceConformanceTest {
 
         assertThat(readiness.statusCode()).isEqualTo(200);
         assertThat(JsonPath.<String>read(readiness.body(), "$.status")).isEqualTo("UP");
-        assertThat(JsonPath.<String>read(readiness.body(), "$.components.mongo.status")).isEqualTo("UP");
-        assertThat(JsonPath.<String>read(readiness.body(), "$.components.kafka.status")).isEqualTo("UP");
+        assertThat(JsonPath.<String>read(readiness.body(), "$.components.mongo.status"))
+                .isEqualTo("UP");
+        assertThat(JsonPath.<String>read(readiness.body(), "$.components.kafka.status"))
+                .isEqualTo("UP");
         assertThat(JsonPath.<String>read(get("/actuator/health/liveness", null).body(), "$.status"))
                 .isEqualTo("UP");
     }
@@ -54,8 +57,8 @@ public abstract class ServiceConformanceTest {
         var response = get(apiPath(), null);
 
         assertThat(response.statusCode()).isEqualTo(401);
-        assertThat(response.headers().firstValue("Content-Type")).hasValueSatisfying(type -> assertThat(type)
-                .startsWith("application/problem+json"));
+        assertThat(response.headers().firstValue("Content-Type"))
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
         assertThat(JsonPath.<Integer>read(response.body(), "$.status")).isEqualTo(401);
     }
 

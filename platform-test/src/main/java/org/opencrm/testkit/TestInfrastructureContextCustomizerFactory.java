@@ -41,8 +41,8 @@ class TestInfrastructureContextCustomizerFactory implements ContextCustomizerFac
             if (mongodb) {
                 properties.put(
                         "spring.mongodb.uri",
-                        TestInfrastructure.mongoUri("crm-test-" + ProcessHandle.current().pid() + "-"
-                                + DATABASES.incrementAndGet()));
+                        TestInfrastructure.mongoUri(
+                                "crm-test-" + ProcessHandle.current().pid() + "-" + DATABASES.incrementAndGet()));
             }
             context.getEnvironment()
                     .getPropertySources()

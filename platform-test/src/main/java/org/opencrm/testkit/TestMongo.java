@@ -25,14 +25,16 @@ final class TestMongo {
         if (TestInfrastructure.dockerAvailable()) {
             var container = new MongoDBContainer(MONGO_IMAGE).withReplicaSet();
             container.start();
-            return new TestMongo(stripDatabase(container.getReplicaSetUrl()), "container " + MONGO_IMAGE + " (replica set)");
+            return new TestMongo(
+                    stripDatabase(container.getReplicaSetUrl()), "container " + MONGO_IMAGE + " (replica set)");
         }
         var server = new MongoServer(new MemoryBackend());
         server.bind("127.0.0.1", 0);
         var address = server.getLocalAddress();
         Runtime.getRuntime().addShutdownHook(new Thread(server::shutdownNow, "embedded-mongo-shutdown"));
         return new TestMongo(
-                "mongodb://127.0.0.1:" + address.getPort(), "embedded mongo-java-server 127.0.0.1:" + address.getPort());
+                "mongodb://127.0.0.1:" + address.getPort(),
+                "embedded mongo-java-server 127.0.0.1:" + address.getPort());
     }
 
     String uri(String database) {

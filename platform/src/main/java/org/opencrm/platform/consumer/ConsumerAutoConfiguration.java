@@ -57,7 +57,8 @@ public class ConsumerAutoConfiguration {
     KafkaAdmin.NewTopics crmTopics(ConsumerProperties properties) {
         List<NewTopic> topics = new ArrayList<>();
         EventCatalog.all().stream().map(EventType::topic).distinct().sorted().forEach(name -> {
-            topics.add(TopicBuilder.name(name).partitions(properties.partitions()).build());
+            topics.add(
+                    TopicBuilder.name(name).partitions(properties.partitions()).build());
             topics.add(TopicBuilder.name(name + properties.deadLetterSuffix())
                     .partitions(properties.partitions())
                     .build());

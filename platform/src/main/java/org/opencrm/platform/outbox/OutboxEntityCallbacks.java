@@ -12,8 +12,7 @@ import org.springframework.data.mongodb.core.mapping.event.BeforeConvertCallback
  * caller's trace context and the pending marker is touched (so a crash right after the write still leaves
  * a trace for the sweeper); after the write, the relay is nudged to publish at once.
  */
-class OutboxEntityCallbacks
-        implements BeforeConvertCallback<AggregateRoot>, AfterSaveCallback<AggregateRoot>, Ordered {
+class OutboxEntityCallbacks implements BeforeConvertCallback<AggregateRoot>, AfterSaveCallback<AggregateRoot>, Ordered {
 
     /** Looked up on first use: the relay needs the MongoTemplate, whose converter needs these callbacks. */
     private final Supplier<OutboxRelay> relay;

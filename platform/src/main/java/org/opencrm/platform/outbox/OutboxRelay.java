@@ -188,7 +188,8 @@ public class OutboxRelay implements SmartLifecycle {
                 through = entries.get(i).aggregateVersion();
                 published.increment();
             } catch (ExecutionException | TimeoutException e) {
-                failure = new IllegalStateException("publishing " + entries.get(i).type() + " failed", e);
+                failure =
+                        new IllegalStateException("publishing " + entries.get(i).type() + " failed", e);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 failure = new IllegalStateException("interrupted while publishing", e);
@@ -238,7 +239,10 @@ public class OutboxRelay implements SmartLifecycle {
                 rootMessage(e));
         try {
             markers.releaseForRetry(
-                    claim.markerId(), relayId, clock.instant().plus(delay), e.getClass().getSimpleName());
+                    claim.markerId(),
+                    relayId,
+                    clock.instant().plus(delay),
+                    e.getClass().getSimpleName());
         } catch (RuntimeException releaseFailure) {
             // The lease expires by itself; another relay (or this one) takes the marker over then.
             log.warn("Could not release outbox marker {}: {}", claim.markerId(), rootMessage(releaseFailure));

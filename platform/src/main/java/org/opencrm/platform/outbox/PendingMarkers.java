@@ -74,7 +74,10 @@ class PendingMarkers {
                 .andOperator(
                         where("_id").is(markerId),
                         where("availableAt").lte(now),
-                        new Criteria().orOperator(where("lockedUntil").is(null), where("lockedUntil").lt(now))));
+                        new Criteria()
+                                .orOperator(
+                                        where("lockedUntil").is(null),
+                                        where("lockedUntil").lt(now))));
         var update = new Update().set("lockedBy", relayId).set("lockedUntil", now.plus(lease));
         Document claimed = mongo.findAndModify(
                 query, update, FindAndModifyOptions.options().returnNew(true), Document.class, collection);
@@ -112,7 +115,11 @@ class PendingMarkers {
     void release(String markerId, String relayId) {
         mongo.updateFirst(
                 new Query(where("_id").is(markerId).and("lockedBy").is(relayId)),
-                new Update().unset("lockedBy").unset("lockedUntil").set("attempts", 0).unset("lastError"),
+                new Update()
+                        .unset("lockedBy")
+                        .unset("lockedUntil")
+                        .set("attempts", 0)
+                        .unset("lastError"),
                 collection);
     }
 
@@ -135,7 +142,9 @@ class PendingMarkers {
                                 where("availableAt").lte(now),
                                 where("touchedAt").lt(touchedBefore),
                                 new Criteria()
-                                        .orOperator(where("lockedUntil").is(null), where("lockedUntil").lt(now))))
+                                        .orOperator(
+                                                where("lockedUntil").is(null),
+                                                where("lockedUntil").lt(now))))
                 .with(Sort.by("touchedAt"))
                 .limit(limit);
         query.fields().include("_id");

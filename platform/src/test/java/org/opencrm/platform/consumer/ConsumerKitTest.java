@@ -75,8 +75,8 @@ class ConsumerKitTest {
         awaitApplied(measured);
         // Every copy was handed to the listener (the kit does not hide redelivery from it)...
         await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertThat(listener.attempts.get(measured.eventId()))
-                        .hasValue(3));
+                .untilAsserted(() ->
+                        assertThat(listener.attempts.get(measured.eventId())).hasValue(3));
         // ...and the effects happened once.
         assertThat(moves(tenant)).isEqualTo(1);
         assertThat(followUpTasks(deal)).isEqualTo(1);
@@ -92,7 +92,8 @@ class ConsumerKitTest {
         send(approval);
         send(measurement);
 
-        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(moves(tenant)).isEqualTo(2));
+        await().atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertThat(moves(tenant)).isEqualTo(2));
         assertThat(stageOf(deal)).isEqualTo("approval");
     }
 
@@ -110,7 +111,8 @@ class ConsumerKitTest {
         awaitApplied(next);
         try (var dlt = KafkaTestConsumer.subscribe(
                 TestInfrastructure.kafkaBootstrapServers(), DealProjectionListener.TOPIC + ".DLT")) {
-            var dead = dlt.await(r -> tenant.equals(header(r.headers(), EventHeaders.TENANT)), 1, Duration.ofSeconds(20))
+            var dead = dlt.await(
+                            r -> tenant.equals(header(r.headers(), EventHeaders.TENANT)), 1, Duration.ofSeconds(20))
                     .getFirst();
             assertThat(dead.value()).isEqualTo("{\"eventId\": ");
             assertThat(header(dead.headers(), "kafka_dlt-exception-cause-fqcn"))
@@ -132,10 +134,14 @@ class ConsumerKitTest {
         send(next);
 
         awaitApplied(next);
-        assertThat(listener.attempts.get(failing.eventId())).as("first try plus three retries").hasValue(4);
+        assertThat(listener.attempts.get(failing.eventId()))
+                .as("first try plus three retries")
+                .hasValue(4);
         try (var dlt = KafkaTestConsumer.subscribe(
                 TestInfrastructure.kafkaBootstrapServers(), DealProjectionListener.TOPIC + ".DLT")) {
-            var dead = dlt.await(r -> failing.eventId().equals(header(r.headers(), EventHeaders.ID)), 1,
+            var dead = dlt.await(
+                            r -> failing.eventId().equals(header(r.headers(), EventHeaders.ID)),
+                            1,
                             Duration.ofSeconds(20))
                     .getFirst();
             assertThat(header(dead.headers(), "kafka_dlt-exception-cause-fqcn"))
@@ -182,7 +188,8 @@ class ConsumerKitTest {
     private void awaitApplied(DealStageChanged event) {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> mongo.exists(
-                        new Query(where("_id").is(event.aggregateId())
+                        new Query(where("_id")
+                                .is(event.aggregateId())
                                 .and("sourceVersion")
                                 .gte(event.aggregateVersion())),
                         "deal_views"));

@@ -51,11 +51,21 @@ class OutboxOrderingTest {
     void twoRelaysPublishEachAggregatesEventsInVersionOrder() throws Exception {
         String tenant = OutboxTesting.newTenant();
         var properties = new OutboxProperties(
-                true, "/crm/second-instance", "outbox_pending", 2, Duration.ofMillis(20), Duration.ofSeconds(10),
-                Duration.ofSeconds(10), Duration.ofSeconds(5), Duration.ofMillis(50), Duration.ofSeconds(1), 200);
+                true,
+                "/crm/second-instance",
+                "outbox_pending",
+                2,
+                Duration.ofMillis(20),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(10),
+                Duration.ofSeconds(5),
+                Duration.ofMillis(50),
+                Duration.ofSeconds(1),
+                200);
         var secondInstance = OutboxTesting.relay(mongo, TestInfrastructure.kafkaBootstrapServers(), properties);
         List<String> ids = IntStream.range(0, AGGREGATES)
-                .mapToObj(i -> mongo.save(TestDeal.open(tenant, Actor.user("creator"))).getId())
+                .mapToObj(i ->
+                        mongo.save(TestDeal.open(tenant, Actor.user("creator"))).getId())
                 .toList();
 
         try (var reader = KafkaTestConsumer.subscribe(TestInfrastructure.kafkaBootstrapServers(), Topics.DEALS);
@@ -91,12 +101,14 @@ class OutboxOrderingTest {
             var records = reader.await(r -> ofTenant(r, tenant), AGGREGATES * perAggregate, Duration.ofSeconds(60));
             Map<String, List<Long>> versions = records.stream()
                     .collect(Collectors.groupingBy(
-                            ConsumerRecord::key,
-                            Collectors.mapping(OutboxOrderingTest::version, Collectors.toList())));
+                            ConsumerRecord::key, Collectors.mapping(OutboxOrderingTest::version, Collectors.toList())));
 
             assertThat(versions).hasSize(AGGREGATES);
-            List<Long> expected = IntStream.rangeClosed(1, perAggregate).mapToObj(i -> (long) i).toList();
-            versions.forEach((id, seen) -> assertThat(seen).as("versions of %s", id).isEqualTo(expected));
+            List<Long> expected = IntStream.rangeClosed(1, perAggregate)
+                    .mapToObj(i -> (long) i)
+                    .toList();
+            versions.forEach(
+                    (id, seen) -> assertThat(seen).as("versions of %s", id).isEqualTo(expected));
         } finally {
             secondInstance.stop();
         }
@@ -113,11 +125,12 @@ class OutboxOrderingTest {
             span.end();
         }
         try (var reader = KafkaTestConsumer.subscribe(TestInfrastructure.kafkaBootstrapServers(), Topics.DEALS)) {
-            var record = reader.await(r -> ofTenant(r, tenant), 1, Duration.ofSeconds(20)).getFirst();
+            var record = reader.await(r -> ofTenant(r, tenant), 1, Duration.ofSeconds(20))
+                    .getFirst();
             assertThat(record.key()).isEqualTo(deal.getId());
             assertThat(EventRecords.header(record.headers(), EventHeaders.TRACEPARENT))
-                    .hasValueSatisfying(traceparent ->
-                            assertThat(traceparent).startsWith("00-" + span.context().traceId() + "-"));
+                    .hasValueSatisfying(traceparent -> assertThat(traceparent)
+                            .startsWith("00-" + span.context().traceId() + "-"));
         }
     }
 

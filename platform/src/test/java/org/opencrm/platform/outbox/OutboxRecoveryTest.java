@@ -45,9 +45,11 @@ class OutboxRecoveryTest {
 
         // Nothing published yet: the events wait in the document, the marker says where.
         assertThat(mongo.findById(deal.getId(), TestDeal.class).getOutbox()).hasSize(2);
-        assertThat(mongo.findById(markerId(deal), Document.class, "outbox_pending")).isNotNull();
+        assertThat(mongo.findById(markerId(deal), Document.class, "outbox_pending"))
+                .isNotNull();
 
-        var relay = OutboxTesting.relay(mongo, TestInfrastructure.kafkaBootstrapServers(), OutboxTesting.fastProperties());
+        var relay =
+                OutboxTesting.relay(mongo, TestInfrastructure.kafkaBootstrapServers(), OutboxTesting.fastProperties());
         try (var reader = KafkaTestConsumer.subscribe(TestInfrastructure.kafkaBootstrapServers(), Topics.DEALS)) {
             relay.start();
             var records = reader.await(r -> ofTenant(r, tenant), 2, Duration.ofSeconds(20));
@@ -55,14 +57,18 @@ class OutboxRecoveryTest {
             assertThat(records).extracting(r -> r.key()).containsOnly(deal.getId());
             assertThat(records)
                     .extracting(OutboxTesting::eventId)
-                    .containsExactly(deal.getOutbox().get(0).eventId(), deal.getOutbox().get(1).eventId());
+                    .containsExactly(
+                            deal.getOutbox().get(0).eventId(),
+                            deal.getOutbox().get(1).eventId());
             assertThat(EventRecords.header(records.get(0).headers(), EventHeaders.TYPE))
                     .contains("crm.deals.DealStageChanged.v1");
             assertThat(EventRecords.header(records.get(0).headers(), EventHeaders.SOURCE))
                     .contains("/crm/outbox-test");
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-                assertThat(mongo.findById(deal.getId(), TestDeal.class).getOutbox()).isEmpty();
-                assertThat(mongo.findById(markerId(deal), Document.class, "outbox_pending")).isNull();
+                assertThat(mongo.findById(deal.getId(), TestDeal.class).getOutbox())
+                        .isEmpty();
+                assertThat(mongo.findById(markerId(deal), Document.class, "outbox_pending"))
+                        .isNull();
             });
         } finally {
             relay.stop();
@@ -74,7 +80,8 @@ class OutboxRecoveryTest {
         String tenant = OutboxTesting.newTenant();
         var deal = TestDeal.open(tenant, MANAGER);
         mongo.save(deal);
-        var dead = OutboxTesting.relay(mongo, TestInfrastructure.kafkaBootstrapServers(), OutboxTesting.fastProperties());
+        var dead =
+                OutboxTesting.relay(mongo, TestInfrastructure.kafkaBootstrapServers(), OutboxTesting.fastProperties());
         // The dead relay claimed the aggregate and never finished: its lease still runs for 2 seconds.
         assertThat(dead.markers().claim(markerId(deal), "dead-relay", Instant.now(), Duration.ofSeconds(2)))
                 .isPresent();
@@ -110,12 +117,13 @@ class OutboxRecoveryTest {
         var sentinel = latest.moveTo("payment", MANAGER);
         mongo.save(latest);
 
-        var relay = OutboxTesting.relay(mongo, TestInfrastructure.kafkaBootstrapServers(), OutboxTesting.fastProperties());
+        var relay =
+                OutboxTesting.relay(mongo, TestInfrastructure.kafkaBootstrapServers(), OutboxTesting.fastProperties());
         try (var reader = KafkaTestConsumer.subscribe(TestInfrastructure.kafkaBootstrapServers(), Topics.DEALS)) {
             relay.start();
             // The sentinel is the aggregate's last event: once it is in, everything before it is too.
-            var records = reader.await(r -> ofTenant(r, tenant) && eventId(r).equals(sentinel.eventId()), 1,
-                    Duration.ofSeconds(20));
+            var records = reader.await(
+                    r -> ofTenant(r, tenant) && eventId(r).equals(sentinel.eventId()), 1, Duration.ofSeconds(20));
             assertThat(records).hasSize(1);
             assertThat(reader.drain(r -> ofTenant(r, tenant), Duration.ofMillis(300)))
                     .extracting(OutboxTesting::eventId)

@@ -34,7 +34,8 @@ final class OutboxTesting {
     static OutboxRelay relay(MongoTemplate mongo, String bootstrapServers, OutboxProperties properties) {
         var template = OutboxAutoConfiguration.relayTemplate(
                 Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), properties);
-        return new OutboxRelay(mongo, template, properties, properties.source(), Clock.systemUTC(), new SimpleMeterRegistry());
+        return new OutboxRelay(
+                mongo, template, properties, properties.source(), Clock.systemUTC(), new SimpleMeterRegistry());
     }
 
     static String newTenant() {
