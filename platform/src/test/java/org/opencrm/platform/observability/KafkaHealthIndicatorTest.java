@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Map;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
+import org.opencrm.testkit.TestInfrastructure;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
 
@@ -15,7 +16,7 @@ class KafkaHealthIndicatorTest {
     @Test
     void upWhenTheClusterAnswers() {
         var indicator = new KafkaHealthIndicator(
-                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedKafka.bootstrapServers()),
+                Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, TestInfrastructure.kafkaBootstrapServers()),
                 Duration.ofSeconds(5));
         try {
             Health health = indicator.health(true);

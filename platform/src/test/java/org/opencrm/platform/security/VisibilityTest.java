@@ -4,19 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
-import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
+import org.opencrm.testkit.TestInfrastructure;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -43,15 +43,12 @@ class VisibilityTest {
             new Rec("tenant2-own-d1", "t2", "u1", "d1"),
             new Rec("tenant2-unassigned-d1", "t2", null, "d1"));
 
-    static MongoServer server;
     static MongoClient client;
     static MongoTemplate mongo;
 
     @BeforeAll
     static void startMongo() {
-        server = new MongoServer(new MemoryBackend());
-        var address = server.bind();
-        client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort());
+        client = MongoClients.create(TestInfrastructure.mongoUri("visibility-" + UUID.randomUUID()));
         mongo = new MongoTemplate(client, "visibility");
         for (Rec rec : RECORDS) {
             var doc = new Document("_id", rec.id()).append("tenantId", rec.tenantId());
@@ -75,7 +72,6 @@ class VisibilityTest {
     @AfterAll
     static void stopMongo() {
         client.close();
-        server.shutdownNow();
     }
 
     static CurrentUser u1(Role... roles) {
