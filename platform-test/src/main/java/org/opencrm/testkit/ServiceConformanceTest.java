@@ -49,7 +49,12 @@ public abstract class ServiceConformanceTest {
         var metrics = get("/actuator/prometheus", null);
 
         assertThat(metrics.statusCode()).isEqualTo(200);
-        assertThat(metrics.body()).contains("jvm_memory_used_bytes").contains("process_uptime_seconds");
+        assertThat(metrics.body())
+                .contains("jvm_memory_used_bytes")
+                .contains("process_uptime_seconds")
+                // the outbox relay runs in every service and reports how far publishing lags
+                .contains("crm_outbox_pending")
+                .contains("crm_outbox_lag_seconds");
     }
 
     @Test
