@@ -58,6 +58,16 @@ public abstract class ServiceConformanceTest {
     }
 
     @Test
+    void describesItsApiInOpenApi() throws Exception {
+        var document = get("/v3/api-docs", null);
+
+        assertThat(document.statusCode()).isEqualTo(200);
+        assertThat(JsonPath.<String>read(document.body(), "$.openapi")).startsWith("3.");
+        assertThat(JsonPath.<String>read(document.body(), "$.components.securitySchemes.bearer-jwt.scheme"))
+                .isEqualTo("bearer");
+    }
+
+    @Test
     void refusesAnonymousCallersWithAProblemResponse() throws Exception {
         var response = get(apiPath(), null);
 

@@ -47,8 +47,15 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 public final class PlatformSecurityAutoConfiguration {
 
     /** Open without a token: load balancers and Prometheus do not carry one. */
-    static final List<String> PLATFORM_PUBLIC_PATHS =
-            List.of("/actuator/health", "/actuator/health/**", "/actuator/info", "/actuator/prometheus");
+    static final List<String> PLATFORM_PUBLIC_PATHS = List.of(
+            "/actuator/health",
+            "/actuator/health/**",
+            "/actuator/info",
+            "/actuator/prometheus",
+            // The API description is public, like a published API reference: the gateway merges
+            // every service's into one document without holding a token.
+            "/v3/api-docs",
+            "/v3/api-docs/**");
 
     @Bean
     @ConditionalOnMissingBean
