@@ -1,0 +1,45 @@
+package org.opencrm.tasks.automation;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Size;
+import java.math.BigDecimal;
+
+record RuleRequest(
+        @NotBlank @Size(max = 200) String name,
+        Boolean enabled,
+        @NotNull AutomationRule.Trigger trigger,
+        @Valid ConditionsRequest conditions,
+        @NotNull @Valid TaskActionRequest createTask) {
+
+    record ConditionsRequest(
+            @Size(max = 100) String pipelineId,
+            @Size(max = 100) String toStage,
+            @Size(max = 100) String source,
+            @DecimalMin("0") BigDecimal minAmount,
+            Boolean missedCall,
+            @Size(max = 100) String appealTopic) {}
+
+    record TaskActionRequest(
+            @NotBlank @Size(max = 300) String titleTemplate,
+
+            @NotBlank @Size(max = 40) @Pattern(regexp = "^[A-Z][A-Z0-9_]*$", message = "must be an upper-case code") String type,
+
+            @Pattern(regexp = "^(LOW|NORMAL|HIGH|URGENT)$", message = "must be LOW, NORMAL, HIGH or URGENT")
+            String priority,
+
+            @NotNull @Valid AssigneeRequest assignee,
+
+            @NotBlank @Pattern(regexp = "^P.*", message = "must be an ISO-8601 duration such as P1D or PT4H") String dueIn,
+
+            Boolean businessHours) {}
+
+    record AssigneeRequest(
+            @NotNull AutomationRule.Assignee.Mode mode,
+            @Size(max = 100) String teamId,
+            @Size(max = 40) String role,
+            @Size(max = 100) String userId) {}
+}

@@ -1,0 +1,106 @@
+package org.opencrm.tasks.contact;
+
+import java.time.Clock;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.bson.Document;
+import org.opencrm.events.Actor;
+import org.opencrm.events.Topics;
+import org.opencrm.events.contacts.ContactCreated;
+import org.opencrm.events.contacts.ContactDetails;
+import org.opencrm.events.contacts.ContactErased;
+import org.opencrm.events.contacts.ContactUpdated;
+import org.opencrm.events.contacts.ContactsMerged;
+import org.opencrm.platform.consumer.IdempotentWrites;
+import org.opencrm.platform.events.EventRecords;
+import org.opencrm.tasks.automation.RuleEngine;
+import org.opencrm.tasks.task.Tasks;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Client names for task titles, merged cards (their tasks follow the survivor), and the contact and call
+ * events that trigger automation rules.
+ */
+@Component
+class ContactEventsListener {
+
+    private static final Logger log = LoggerFactory.getLogger(ContactEventsListener.class);
+    private static final Actor SYSTEM = Actor.system("tasks-service/contacts");
+
+    private final IdempotentWrites writes;
+    private final MongoTemplate mongo;
+    private final Tasks tasks;
+    private final RuleEngine rules;
+    private final Clock clock;
+
+    ContactEventsListener(IdempotentWrites writes, MongoTemplate mongo, Tasks tasks, RuleEngine rules, Clock clock) {
+        this.writes = writes;
+        this.mongo = mongo;
+        this.tasks = tasks;
+        this.rules = rules;
+        this.clock = clock;
+    }
+
+    @KafkaListener(
+            topics = {Topics.CONTACTS, Topics.CALLS},
+            groupId = "tasks-service")
+    void on(ConsumerRecord<String, String> record) {
+        var decoded = EventRecords.decode(record);
+        if (decoded.isEmpty()) {
+            return;
+        }
+        switch (decoded.get()) {
+            case ContactCreated e -> name(e.tenantId(), e.aggregateId(), e, e.details());
+            case ContactUpdated e -> name(e.tenantId(), e.aggregateId(), e, e.details());
+            case ContactsMerged e -> {
+                name(e.tenantId(), e.aggregateId(), e, e.details());
+                merge(e);
+            }
+            case ContactErased e ->
+                writes.applyIfNewer(
+                        ContactMerges.NAMES,
+                        e.aggregateId(),
+                        e,
+                        new Update().set("tenantId", e.tenantId()).unset("displayName"));
+            case org.opencrm.events.CrmEvent other -> rules.apply(other);
+        }
+    }
+
+    private void name(String tenantId, String contactId, org.opencrm.events.CrmEvent event, ContactDetails details) {
+        writes.applyIfNewer(
+                ContactMerges.NAMES,
+                contactId,
+                event,
+                new Update()
+                        .set("tenantId", tenantId)
+                        .set("displayName", details == null ? null : details.displayName()));
+    }
+
+    /**
+     * Remembers the merge first, so tasks created for the merged card from now on go to the survivor, then
+     * moves its open and closed tasks. A redelivery finds nothing left to move.
+     */
+    private void merge(ContactsMerged merged) {
+        try {
+            mongo.insert(
+                    new Document("_id", merged.mergedContactId())
+                            .append("tenantId", merged.tenantId())
+                            .append("survivorId", merged.aggregateId()),
+                    ContactMerges.MERGES);
+        } catch (DuplicateKeyException alreadyRecorded) {
+            log.debug("merge of {} already recorded", merged.mergedContactId());
+        }
+        var affected = tasks.repository().findByTenantIdAndContactId(merged.tenantId(), merged.mergedContactId());
+        for (var task : affected) {
+            if (task.followMergedContact(merged.mergedContactId(), merged.aggregateId(), SYSTEM, clock.instant())) {
+                // A concurrent edit fails this save; the listener's retry reloads and finds only the rest.
+                tasks.save(task);
+            }
+        }
+    }
+}

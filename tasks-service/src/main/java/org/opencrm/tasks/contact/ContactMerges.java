@@ -1,0 +1,48 @@
+package org.opencrm.tasks.contact;
+
+import java.util.Optional;
+import org.bson.Document;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Merged cards and their survivors, and the client names task titles use. A merged card's events can
+ * arrive after the merge (another partition), so whatever names a card goes through {@link #survivor}.
+ */
+@Component
+public class ContactMerges {
+
+    static final String MERGES = "contact_merges";
+    static final String NAMES = "contact_names";
+
+    private final MongoTemplate mongo;
+
+    ContactMerges(MongoTemplate mongo) {
+        this.mongo = mongo;
+    }
+
+    /** The card that stands for {@code contactId} now: itself, or the survivor of its merges. */
+    public String survivor(String tenantId, String contactId) {
+        String current = contactId;
+        // A survivor can itself be merged later; the chain is short, the bound only guards against a cycle.
+        for (int hops = 0; current != null && hops < 10; hops++) {
+            var merge = mongo.findById(current, Document.class, MERGES);
+            if (merge == null || !tenantId.equals(merge.getString("tenantId"))) {
+                return current;
+            }
+            current = merge.getString("survivorId");
+        }
+        return current;
+    }
+
+    public Optional<String> displayName(String tenantId, String contactId) {
+        if (contactId == null) {
+            return Optional.empty();
+        }
+        var names = mongo.findById(survivor(tenantId, contactId), Document.class, NAMES);
+        if (names == null || !tenantId.equals(names.getString("tenantId"))) {
+            return Optional.empty();
+        }
+        return Optional.ofNullable(names.getString("displayName"));
+    }
+}

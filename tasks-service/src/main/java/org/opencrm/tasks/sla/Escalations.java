@@ -1,0 +1,79 @@
+package org.opencrm.tasks.sla;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import org.opencrm.events.Actor;
+import org.opencrm.events.tasks.ReassignmentReason;
+import org.opencrm.tasks.TasksProperties;
+import org.opencrm.tasks.task.Tasks;
+import org.opencrm.tasks.team.Team;
+import org.opencrm.tasks.team.Teams;
+import org.springframework.stereotype.Component;
+
+/**
+ * What happens when a task's entry in the due index fires. Each step is a load-change-save of the task
+ * with its optimistic lock: when two instances handle the same entry, one save wins and the other fails
+ * its version check, reloads, and finds the step done. That is what makes every reminder, overdue report
+ * and escalation happen once.
+ */
+@Component
+class Escalations {
+
+    static final Actor SYSTEM = Actor.system("tasks-service/sla");
+
+    /** An entry younger than this whose task is missing may belong to a task still being saved. */
+    private static final Duration ORPHAN_AGE = Duration.ofMinutes(1);
+
+    private final Tasks tasks;
+    private final Teams teams;
+    private final DueIndex dueIndex;
+    private final Clock clock;
+    private final Duration defaultDelay;
+
+    Escalations(Tasks tasks, Teams teams, DueIndex dueIndex, Clock clock, TasksProperties properties) {
+        this.tasks = tasks;
+        this.teams = teams;
+        this.dueIndex = dueIndex;
+        this.clock = clock;
+        this.defaultDelay = properties.sla().defaultReassignmentDelay();
+    }
+
+    /** @return true when the entry is handled or obsolete */
+    boolean fire(Timer timer) {
+        var task = tasks.find(timer.tenantId(), timer.subject()).orElse(null);
+        Instant now = clock.instant();
+        if (task == null) {
+            return timer.createdAt().plus(ORPHAN_AGE).isBefore(now);
+        }
+        switch (timer.kind()) {
+            case DUE_SOON -> {
+                if (task.remindDueSoon(timer.dueAt(), SYSTEM, now)) {
+                    tasks.save(task);
+                }
+            }
+            case OVERDUE -> {
+                if (task.markOverdue(timer.dueAt(), SYSTEM, now)) {
+                    teams.find(task.getTenantId(), task.departmentId())
+                            .filter(Team::active)
+                            .ifPresent(team -> dueIndex.escalateLater(
+                                    task, now.plus(team.reassignmentDelay().orElse(defaultDelay))));
+                    tasks.save(task);
+                }
+            }
+            case REASSIGN -> {
+                if (task.awaitsEscalation(timer.dueAt())) {
+                    teams.find(task.getTenantId(), task.departmentId())
+                            .flatMap(team -> teams.leastLoaded(
+                                    team, task.assigneeId(), now, user -> tasks.openTasksOf(task.getTenantId(), user)))
+                            .ifPresent(to -> {
+                                task.reassign(to, ReassignmentReason.OVERDUE_ESCALATION, SYSTEM, now);
+                                tasks.save(task);
+                            });
+                }
+            }
+            case NEXT_STEP -> throw new IllegalArgumentException("not a task entry: " + timer.id());
+        }
+        return true;
+    }
+}

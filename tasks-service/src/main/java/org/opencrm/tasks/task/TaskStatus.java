@@ -1,0 +1,7 @@
+package org.opencrm.tasks.task;
+
+public enum TaskStatus {
+    OPEN,
+    COMPLETED,
+    CANCELLED
+}

@@ -1,0 +1,115 @@
+package org.opencrm.tasks;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class AutomationRuleTest extends TasksIntegrationTest {
+
+    private String measurementRule(String tenant, String team) {
+        var response = post("/api/automation-rules", admin(tenant), """
+                {"name": "Measure on site", "trigger": "DealStageChanged",
+                 "conditions": {"pipelineId": "pipeline-windows", "toStage": "measurement"},
+                 "createTask": {"titleTemplate": "Measure on site: {deal.title}", "type": "MEASUREMENT",
+                   "assignee": {"mode": "TEAM_ROLE", "teamId": "%s", "role": "MEASURER"}, "dueIn": "P1D"}}
+                """.formatted(team));
+        assertThat(response.status()).as(response.body()).isEqualTo(201);
+        return response.json("$.id");
+    }
+
+    @Test
+    void aDealEnteringMeasurementGetsExactlyOneMeasurementTaskPerStageChangeEvenWhenTheEventArrivesTwice() {
+        String tenant = unique("t");
+        String measurers = unique("measurers");
+        putTeam(tenant, measurers, "PT30M", "MEASURER", "measurer-a", "measurer-b");
+        String rule = measurementRule(tenant, measurers);
+        String deal = unique("deal");
+        send(dealCreated(tenant, deal, "manager-1", "sales"));
+        var entered = stageChanged(tenant, deal, 2, "first-call", "measurement", "OPEN", "manager-1", "sales");
+        Instant before = now();
+
+        send(entered);
+        send(entered);
+
+        String admin = admin(tenant);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get("/api/tasks?dealId=" + deal, admin)
+                                .<List<?>>json("$.items")
+                                .size()
+                        == 1);
+        try (var topic = tasksTopic()) {
+            var created = settle(topic, event(tenant, "TaskCreated"));
+            assertThat(created).hasSize(1);
+            assertThat(header(created.getFirst(), "ce_subject")).isNotBlank();
+            assertThat(this.<String>fieldOf(created.getFirst(), "$.ruleId")).isEqualTo(rule);
+            assertThat(this.<String>fieldOf(created.getFirst(), "$.sourceEventId"))
+                    .isEqualTo(entered.eventId());
+        }
+        var tasks = get("/api/tasks?dealId=" + deal, admin);
+        assertThat(tasks.<String>json("$.items[0].type")).isEqualTo("MEASUREMENT");
+        assertThat(tasks.<String>json("$.items[0].title")).isEqualTo("Measure on site: Windows for the Smiths");
+        assertThat(tasks.<String>json("$.items[0].departmentId")).isEqualTo(measurers);
+        String firstMeasurer = tasks.json("$.items[0].assigneeId");
+        assertThat(firstMeasurer).isIn("measurer-a", "measurer-b");
+        Instant due = Instant.parse(tasks.json("$.items[0].dueAt"));
+        assertThat(due).isBetween(before.plus(Duration.ofDays(1)), now().plus(Duration.ofDays(1)));
+
+        // The deal leaves and enters Measurement again: a new stage change, a new task, the other measurer's turn.
+        send(stageChanged(tenant, deal, 3, "measurement", "approval", "OPEN", "manager-1", "sales"));
+        send(stageChanged(tenant, deal, 4, "approval", "measurement", "OPEN", "manager-1", "sales"));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get("/api/tasks?dealId=" + deal, admin)
+                                .<List<?>>json("$.items")
+                                .size()
+                        == 2);
+        List<String> assignees = get("/api/tasks?dealId=" + deal, admin).json("$.items[*].assigneeId");
+        assertThat(assignees).containsExactlyInAnyOrder("measurer-a", "measurer-b");
+    }
+
+    @Test
+    void aRuleWhoseConditionsDoNotHoldCreatesNothing() {
+        String tenant = unique("t");
+        String measurers = unique("measurers");
+        putTeam(tenant, measurers, "PT30M", "MEASURER", "measurer-a");
+        measurementRule(tenant, measurers);
+        String deal = unique("deal");
+        send(stageChanged(tenant, deal, 2, "first-call", "approval", "OPEN", "manager-1", "sales"));
+        String marker = unique("deal");
+        send(stageChanged(tenant, marker, 2, "first-call", "measurement", "OPEN", "manager-1", "sales"));
+
+        // Events of one partition are handled in order, so once the marker's task exists the other was seen.
+        String admin = admin(tenant);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get("/api/tasks?dealId=" + marker, admin)
+                                .<List<?>>json("$.items")
+                                .size()
+                        == 1);
+        assertThat(get("/api/tasks?dealId=" + deal, admin).<List<?>>json("$.items"))
+                .isEmpty();
+    }
+
+    @Test
+    void onlyAdministratorsWriteRulesAndInvalidOnesAreRefused() {
+        String tenant = unique("t");
+        var byManager = post("/api/automation-rules", manager(tenant, "m1", "d1"), """
+                {"name": "x", "trigger": "DealWon", "createTask": {"titleTemplate": "x", "type": "CALL",
+                  "assignee": {"mode": "DEAL_OWNER"}, "dueIn": "PT1H"}}
+                """);
+        assertThat(byManager.status()).isEqualTo(403);
+        var invalid = post("/api/automation-rules", admin(tenant), """
+                {"name": "x", "trigger": "DealWon", "createTask": {"titleTemplate": "x", "type": "CALL",
+                  "assignee": {"mode": "TEAM_ROLE"}, "dueIn": "tomorrow"}}
+                """);
+        assertThat(invalid.status()).isEqualTo(400);
+        List<String> fields = invalid.json("$.errors[*].field");
+        assertThat(fields).contains("createTask.dueIn");
+    }
+
+    private <T> T fieldOf(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record, String path) {
+        return field(record, path);
+    }
+}

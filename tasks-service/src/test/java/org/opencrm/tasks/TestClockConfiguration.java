@@ -1,0 +1,16 @@
+package org.opencrm.tasks;
+
+import java.time.Clock;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Primary;
+
+@TestConfiguration(proxyBeanMethods = false)
+public class TestClockConfiguration {
+
+    @Bean
+    @Primary
+    Clock testClock() {
+        return TestClock.INSTANCE;
+    }
+}
