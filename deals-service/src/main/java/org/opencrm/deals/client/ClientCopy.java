@@ -1,0 +1,26 @@
+package org.opencrm.deals.client;
+
+import org.springframework.data.annotation.Id;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+/**
+ * What deals keeps of a client card, from contacts events: the name and address printed on documents,
+ * the survivor of a merge, and whether the client's personal data was erased. Keyed by tenant and card.
+ */
+@Document(ClientCopy.COLLECTION)
+public record ClientCopy(
+        @Id String id,
+        String tenantId,
+        String contactId,
+        String displayName,
+        String city,
+        String address,
+        String mergedInto,
+        boolean erased) {
+
+    public static final String COLLECTION = "clients";
+
+    static String key(String tenantId, String contactId) {
+        return tenantId + ":" + contactId;
+    }
+}

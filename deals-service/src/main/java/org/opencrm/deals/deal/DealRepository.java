@@ -1,0 +1,5 @@
+package org.opencrm.deals.deal;
+
+import org.springframework.data.mongodb.repository.MongoRepository;
+
+interface DealRepository extends MongoRepository<Deal, String> {}
