@@ -1,0 +1,514 @@
+package org.opencrm.contacts.card;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import org.opencrm.events.Actor;
+import org.opencrm.events.contacts.ContactArchived;
+import org.opencrm.events.contacts.ContactCreated;
+import org.opencrm.events.contacts.ContactDetails;
+import org.opencrm.events.contacts.ContactErased;
+import org.opencrm.events.contacts.ContactRestored;
+import org.opencrm.events.contacts.ContactUpdated;
+import org.opencrm.events.contacts.ContactsMerged;
+import org.opencrm.events.contacts.InteractionLogged;
+import org.opencrm.platform.outbox.AggregateRoot;
+import org.springframework.data.mongodb.core.mapping.Document;
+
+/**
+ * A client card. It decides its changes and records their events; it also carries, in the same write,
+ * the audit entries and history entries a change produced ({@code pendingAudit}, {@code pendingInteractions})
+ * until they are copied to their own collections. That way no card change exists without its audit and
+ * no history entry without its event, with single-document writes only (see {@link ContactJournal}).
+ */
+@Document("contacts")
+class Contact extends AggregateRoot {
+
+    static final String ERASED = "[erased]";
+
+    private ContactKind kind;
+    private String firstName;
+    private String lastName;
+    private String name;
+    private List<Phone> phones = new ArrayList<>();
+    private List<String> emails = new ArrayList<>();
+    private String website;
+    private String city;
+    private String address;
+    private String companyId;
+    private String notes;
+    private String ownerId;
+    private String departmentId;
+    private String source;
+    private List<String> tags = new ArrayList<>();
+    private LocalDate birthday;
+    private ConsentState consentEmail;
+    private ConsentState consentSms;
+    private Map<String, Object> customValues = new HashMap<>();
+
+    private boolean archived;
+    private Instant erasedAt;
+    /** Set on a tombstone: the card this one was merged into. */
+    private String mergedInto;
+    /** Set while a merge into that card is under way; see {@link ContactMerger}. */
+    private String mergingInto;
+
+    private Instant mergingSince;
+    /** Cards merged into this one (transitively): their history is this card's history. */
+    private List<String> mergedIds = new ArrayList<>();
+
+    /** Lower-cased copies for anchored-regex search and sorting (the embedded database has no collation). */
+    private String sortName;
+
+    private List<String> searchTerms = new ArrayList<>();
+
+    private Instant createdAt;
+    private Instant updatedAt;
+
+    private List<AuditEntry> pendingAudit = new ArrayList<>();
+    private List<Interaction> pendingInteractions = new ArrayList<>();
+
+    Contact() {}
+
+    private Contact(String id, String tenantId) {
+        super(id, tenantId);
+    }
+
+    static Contact create(String tenantId, ContactData data, Set<String> extraTerms, Actor by) {
+        var contact = new Contact(newId(), tenantId);
+        contact.createdAt = Instant.now();
+        contact.apply(data, extraTerms, contact.createdAt);
+        var e = contact.nextEvent(by, contact.createdAt);
+        contact.record(new ContactCreated(
+                e.eventId(),
+                e.tenantId(),
+                e.aggregateId(),
+                e.aggregateVersion(),
+                e.occurredAt(),
+                e.actor(),
+                data.kind().name(),
+                data.ownerId(),
+                data.departmentId(),
+                data.source(),
+                data.companyId(),
+                null,
+                contact.details()));
+        var changes = new ArrayList<FieldChange>();
+        data.fields().forEach((field, value) -> {
+            if (!isEmpty(value)) {
+                changes.add(new FieldChange(field, null, render(value)));
+            }
+        });
+        contact.audit(by, "CREATED", changes, contact.createdAt);
+        return contact;
+    }
+
+    /**
+     * Replaces the card's content. Records {@code ContactUpdated} naming the fields that changed, and their
+     * old and new values in the audit; a change that changes nothing records nothing.
+     *
+     * @return the names of the changed fields
+     */
+    List<String> update(ContactData data, Set<String> extraTerms, Actor by) {
+        requireLive();
+        Map<String, Object> before = data().fields();
+        Map<String, Object> after = data.fields();
+        var changes = diff(before, after);
+        if (changes.isEmpty()) {
+            return List.of();
+        }
+        Instant now = Instant.now();
+        apply(data, extraTerms, now);
+        var changed = changes.stream().map(FieldChange::field).toList();
+        var e = nextEvent(by, now);
+        record(new ContactUpdated(
+                e.eventId(),
+                e.tenantId(),
+                e.aggregateId(),
+                e.aggregateVersion(),
+                e.occurredAt(),
+                e.actor(),
+                changed,
+                ownerId,
+                departmentId,
+                companyId,
+                null,
+                details()));
+        audit(by, "UPDATED", changes, now);
+        return changed;
+    }
+
+    void archive(Actor by) {
+        requireLive();
+        if (archived) {
+            return;
+        }
+        archived = true;
+        var e = nextEvent(by);
+        updatedAt = e.occurredAt();
+        record(new ContactArchived(
+                e.eventId(), e.tenantId(), e.aggregateId(), e.aggregateVersion(), e.occurredAt(), e.actor()));
+        audit(by, "ARCHIVED", List.of(new FieldChange("archived", "false", "true")), updatedAt);
+    }
+
+    void restore(Actor by) {
+        requireLive();
+        if (!archived) {
+            return;
+        }
+        archived = false;
+        var e = nextEvent(by);
+        updatedAt = e.occurredAt();
+        record(new ContactRestored(
+                e.eventId(), e.tenantId(), e.aggregateId(), e.aggregateVersion(), e.occurredAt(), e.actor()));
+        audit(by, "RESTORED", List.of(new FieldChange("archived", "true", "false")), updatedAt);
+    }
+
+    InteractionLogged logInteraction(Interaction interaction, Actor by) {
+        requireLive();
+        pendingInteractions.add(interaction);
+        var e = nextEvent(by, interaction.loggedAt());
+        return record(new InteractionLogged(
+                e.eventId(),
+                e.tenantId(),
+                e.aggregateId(),
+                e.aggregateVersion(),
+                e.occurredAt(),
+                e.actor(),
+                interaction.id(),
+                interaction.type(),
+                interaction.direction(),
+                interaction.occurredAt(),
+                interaction.durationSeconds(),
+                interaction.channel(),
+                interaction.outcome(),
+                interaction.userId(),
+                departmentId,
+                interaction.dealId(),
+                interaction.appealTopic(),
+                null));
+    }
+
+    /** First step of a merge: this card is about to be folded into {@code survivorId}. */
+    void startMergingInto(String survivorId) {
+        requireLive();
+        mergingInto = survivorId;
+        mergingSince = Instant.now();
+    }
+
+    /**
+     * The survivor's side of a merge: takes the union of phones, e-mails, tags and custom values, and the
+     * duplicate's fields where {@code preferDuplicate} names them; the duplicate's history becomes ours.
+     */
+    void absorb(Contact duplicate, ContactData merged, Set<String> extraTerms, Actor by) {
+        requireLive();
+        Map<String, Object> before = data().fields();
+        Instant now = Instant.now();
+        apply(merged, extraTerms, now);
+        mergedIds.add(duplicate.getId());
+        mergedIds.addAll(duplicate.mergedIds);
+        var e = nextEvent(by, now);
+        record(new ContactsMerged(
+                e.eventId(),
+                e.tenantId(),
+                e.aggregateId(),
+                e.aggregateVersion(),
+                e.occurredAt(),
+                e.actor(),
+                duplicate.getId(),
+                ownerId,
+                departmentId,
+                companyId,
+                details()));
+        var changes = new ArrayList<>(diff(before, merged.fields()));
+        changes.add(new FieldChange("mergedIds", null, duplicate.getId()));
+        audit(by, "MERGED", changes, now);
+    }
+
+    /** Last step of a merge: this card becomes a tombstone pointing to the survivor. */
+    void becomeTombstoneOf(String survivorId, Actor by) {
+        mergingInto = null;
+        mergingSince = null;
+        mergedInto = survivorId;
+        updatedAt = Instant.now();
+        audit(by, "MERGED_INTO", List.of(new FieldChange("mergedInto", null, survivorId)), updatedAt);
+    }
+
+    void abandonMerge() {
+        mergingInto = null;
+        mergingSince = null;
+    }
+
+    /** Replaces every personal value irreversibly; ids, kind, owner and department stay for the history. */
+    void erase(Actor by) {
+        if (erasedAt != null) {
+            return;
+        }
+        Instant now = Instant.now();
+        erasedAt = now;
+        updatedAt = now;
+        firstName = null;
+        lastName = null;
+        name = ERASED;
+        phones = new ArrayList<>();
+        emails = new ArrayList<>();
+        website = null;
+        city = null;
+        address = null;
+        notes = null;
+        birthday = null;
+        tags = new ArrayList<>();
+        customValues = new HashMap<>();
+        consentEmail = new ConsentState(false, now);
+        consentSms = new ConsentState(false, now);
+        sortName = Names.lower(ERASED);
+        searchTerms = new ArrayList<>();
+        pendingInteractions.replaceAll(Interaction::erased);
+        pendingAudit =
+                new ArrayList<>(pendingAudit.stream().map(Contact::erased).toList());
+        var e = nextEvent(by, now);
+        record(new ContactErased(
+                e.eventId(), e.tenantId(), e.aggregateId(), e.aggregateVersion(), e.occurredAt(), e.actor()));
+        audit(by, "ERASED", List.of(), now);
+    }
+
+    static AuditEntry erased(AuditEntry entry) {
+        return new AuditEntry(
+                entry.id(),
+                entry.tenantId(),
+                entry.contactId(),
+                entry.at(),
+                entry.actorId(),
+                entry.action(),
+                entry.changes().stream()
+                        .map(c -> new FieldChange(
+                                c.field(), c.from() == null ? null : ERASED, c.to() == null ? null : ERASED))
+                        .toList());
+    }
+
+    private void apply(ContactData data, Set<String> extraTerms, Instant now) {
+        kind = data.kind();
+        firstName = data.firstName();
+        lastName = data.lastName();
+        name = data.name();
+        phones = new ArrayList<>(data.phones());
+        emails = new ArrayList<>(data.emails());
+        website = data.website();
+        city = data.city();
+        address = data.address();
+        companyId = data.companyId();
+        notes = data.notes();
+        ownerId = data.ownerId();
+        departmentId = data.departmentId();
+        source = data.source();
+        tags = new ArrayList<>(data.tags());
+        birthday = data.birthday();
+        consentEmail = consent(consentEmail, data.consentEmail(), now);
+        consentSms = consent(consentSms, data.consentSms(), now);
+        customValues = new HashMap<>(data.customValues());
+        updatedAt = now;
+        sortName = Names.lower(data.displayName());
+        var terms = new LinkedHashSet<String>();
+        for (String part : new String[] {firstName, lastName, name, data.displayName()}) {
+            if (part != null && !part.isBlank()) {
+                terms.add(Names.lower(part));
+                terms.add(Names.latin(part));
+            }
+        }
+        terms.addAll(emails);
+        terms.addAll(extraTerms);
+        terms.removeIf(String::isBlank);
+        searchTerms = new ArrayList<>(terms);
+    }
+
+    private static ConsentState consent(ConsentState current, Boolean wanted, Instant now) {
+        boolean granted = Boolean.TRUE.equals(wanted);
+        if (current != null && current.granted() == granted) {
+            return current;
+        }
+        if (current == null && wanted == null) {
+            return null;
+        }
+        return new ConsentState(granted, now);
+    }
+
+    private void audit(Actor by, String action, List<FieldChange> changes, Instant at) {
+        pendingAudit.add(new AuditEntry(
+                UUID.randomUUID().toString(), getTenantId(), getId(), at, by.id(), action, List.copyOf(changes)));
+    }
+
+    private void requireLive() {
+        if (mergedInto != null) {
+            throw new IllegalStateException("card " + getId() + " was merged into " + mergedInto);
+        }
+    }
+
+    private static List<FieldChange> diff(Map<String, Object> before, Map<String, Object> after) {
+        var keys = new LinkedHashSet<>(before.keySet());
+        keys.addAll(after.keySet());
+        var changes = new ArrayList<FieldChange>();
+        for (String key : keys) {
+            Object from = before.get(key);
+            Object to = after.get(key);
+            if (!Objects.equals(normal(from), normal(to))) {
+                changes.add(new FieldChange(key, render(from), render(to)));
+            }
+        }
+        return changes;
+    }
+
+    // Empty lists and absent values are the same "nothing"; numbers compare by value whatever their boxing.
+    private static Object normal(Object value) {
+        if (isEmpty(value)) {
+            return null;
+        }
+        if (value instanceof Number number) {
+            return number.doubleValue();
+        }
+        return value;
+    }
+
+    private static boolean isEmpty(Object value) {
+        return value == null || (value instanceof List<?> list && list.isEmpty());
+    }
+
+    private static String render(Object value) {
+        if (isEmpty(value)) {
+            return null;
+        }
+        if (value instanceof List<?> list) {
+            return String.join(
+                    ", ",
+                    list.stream()
+                            .map(item -> item instanceof Phone phone ? phone.number() : String.valueOf(item))
+                            .toList());
+        }
+        return String.valueOf(value);
+    }
+
+    ContactDetails details() {
+        return new ContactDetails(data().displayName(), city, address);
+    }
+
+    ContactData data() {
+        return new ContactData(
+                kind,
+                firstName,
+                lastName,
+                name,
+                phones,
+                emails,
+                website,
+                city,
+                address,
+                companyId,
+                notes,
+                ownerId,
+                departmentId,
+                source,
+                tags,
+                birthday,
+                consentEmail == null ? null : consentEmail.granted(),
+                consentSms == null ? null : consentSms.granted(),
+                customValues == null ? Map.of() : new LinkedHashMap<>(customValues));
+    }
+
+    /** Shown in lists, found by lookups and duplicate checks: not archived, not merged away. */
+    boolean isLive() {
+        return !archived && mergedInto == null;
+    }
+
+    boolean isArchived() {
+        return archived;
+    }
+
+    boolean isErased() {
+        return erasedAt != null;
+    }
+
+    String mergedInto() {
+        return mergedInto;
+    }
+
+    String mergingInto() {
+        return mergingInto;
+    }
+
+    Instant mergingSince() {
+        return mergingSince;
+    }
+
+    List<String> mergedIds() {
+        return List.copyOf(mergedIds);
+    }
+
+    ContactKind kind() {
+        return kind;
+    }
+
+    String ownerId() {
+        return ownerId;
+    }
+
+    String departmentId() {
+        return departmentId;
+    }
+
+    String companyId() {
+        return companyId;
+    }
+
+    String city() {
+        return city;
+    }
+
+    List<Phone> phones() {
+        return List.copyOf(phones);
+    }
+
+    List<String> emails() {
+        return List.copyOf(emails);
+    }
+
+    ConsentState consentEmail() {
+        return consentEmail;
+    }
+
+    ConsentState consentSms() {
+        return consentSms;
+    }
+
+    Instant createdAt() {
+        return createdAt;
+    }
+
+    Instant updatedAt() {
+        return updatedAt;
+    }
+
+    Instant erasedAt() {
+        return erasedAt;
+    }
+
+    List<AuditEntry> pendingAudit() {
+        return List.copyOf(pendingAudit);
+    }
+
+    List<Interaction> pendingInteractions() {
+        return List.copyOf(pendingInteractions);
+    }
+
+    /** After the journal copied the pending entries to their collections; persisted with the next save. */
+    void forgetJournal() {
+        pendingAudit.clear();
+        pendingInteractions.clear();
+    }
+}

@@ -1,0 +1,6 @@
+package org.opencrm.contacts.card;
+
+enum ContactKind {
+    PERSON,
+    COMPANY
+}

@@ -1,0 +1,55 @@
+package org.opencrm.contacts.card;
+
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.stereotype.Component;
+
+/**
+ * Saves a card together with what hangs off it, in an order that survives a crash at any point without
+ * transactions: index entries the card gains are added before the save (and again after it, undoing a
+ * concurrent reader's repair that ran in between), entries it lost are removed after the save, and the
+ * audit and history it carries are copied out last ({@link ContactJournal}).
+ */
+@Component
+class ContactStore {
+
+    private final MongoTemplate mongo;
+    private final ContactIndex index;
+    private final ContactJournal journal;
+
+    ContactStore(MongoTemplate mongo, ContactIndex index, ContactJournal journal) {
+        this.mongo = mongo;
+        this.index = index;
+        this.journal = journal;
+    }
+
+    Contact find(String id) {
+        return mongo.findById(id, Contact.class);
+    }
+
+    /**
+     * Copies leftovers of an earlier save and lets the card forget them; call before changing a loaded card.
+     *
+     * @return the card's index keys before the change
+     */
+    ContactIndex.Keys prepare(Contact contact) {
+        journal.flush(contact);
+        return ContactIndex.keysOf(contact);
+    }
+
+    Contact save(Contact contact, ContactIndex.Keys before) {
+        var after = ContactIndex.keysOf(contact);
+        index.add(contact.getId(), after);
+        Contact saved = mongo.save(contact);
+        index.add(saved.getId(), after);
+        index.remove(saved.getId(), before.minus(after));
+        journal.flush(saved);
+        return saved;
+    }
+
+    /** Copies what a card carries before its audit or history is read. */
+    void settleJournal(Contact contact) {
+        if (!contact.pendingAudit().isEmpty() || !contact.pendingInteractions().isEmpty()) {
+            journal.flush(contact);
+        }
+    }
+}

@@ -1,0 +1,13 @@
+package org.opencrm.contacts.card;
+
+enum CustomFieldType {
+    TEXT,
+    NUMBER,
+    DATE,
+    BOOLEAN,
+    ENUM,
+    MULTI_ENUM,
+    PHONE,
+    EMAIL,
+    URL
+}

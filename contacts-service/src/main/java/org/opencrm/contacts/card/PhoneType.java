@@ -1,0 +1,9 @@
+package org.opencrm.contacts.card;
+
+enum PhoneType {
+    MOBILE,
+    WORK,
+    HOME,
+    FAX,
+    OTHER
+}

@@ -1,0 +1,38 @@
+package org.opencrm.contacts.settings;
+
+import org.opencrm.platform.security.CurrentUser;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * The tenant's contacts settings. Changing the region affects numbers read from then on; stored numbers
+ * are already E.164 and stay as they are.
+ */
+@RestController
+class TenantSettingsController {
+
+    record SettingsView(String defaultRegion) {}
+
+    record SettingsRequest(String defaultRegion) {}
+
+    private final TenantRegions regions;
+
+    TenantSettingsController(TenantRegions regions) {
+        this.regions = regions;
+    }
+
+    @GetMapping("/api/contacts/settings")
+    SettingsView get(CurrentUser user) {
+        return new SettingsView(regions.current(user.tenantId()).defaultRegion());
+    }
+
+    @PutMapping("/api/contacts/settings")
+    @PreAuthorize("hasRole('ADMIN')")
+    SettingsView put(@RequestBody SettingsRequest request, CurrentUser user) {
+        return new SettingsView(
+                regions.change(user.tenantId(), request.defaultRegion()).defaultRegion());
+    }
+}
