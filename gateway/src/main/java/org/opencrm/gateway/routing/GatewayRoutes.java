@@ -1,0 +1,83 @@
+package org.opencrm.gateway.routing;
+
+import static org.springframework.cloud.gateway.support.RouteMetadataUtils.CONNECT_TIMEOUT_ATTR;
+import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPONSE_TIMEOUT_ATTR;
+
+import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
+import io.github.resilience4j.timelimiter.TimeLimiterConfig;
+import java.io.IOException;
+import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
+import org.springframework.cloud.client.circuitbreaker.Customizer;
+import org.springframework.cloud.gateway.route.RouteLocator;
+import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+
+/**
+ * One route per service: its paths go to its address, through a circuit breaker whose time limiter is the
+ * route's timeout and whose fallback is a 503 problem naming the capability ({@link FallbackController}),
+ * with one quick retry for idempotent requests that never reached the service.
+ */
+@Configuration(proxyBeanMethods = false)
+class GatewayRoutes {
+
+    static final String FALLBACK_PATH = "/fallback/";
+
+    @Bean
+    RouteLocator serviceRoutes(RouteLocatorBuilder builder, RoutesProperties properties) {
+        var routes = builder.routes();
+        properties
+                .services()
+                .forEach((id, service) -> routes.route(
+                        id,
+                        route -> route.path(service.paths().toArray(String[]::new))
+                                .filters(filters -> {
+                                    filters.circuitBreaker(breaker ->
+                                            breaker.setName(id).setFallbackUri("forward:" + FALLBACK_PATH + id));
+                                    if (properties.retry().attempts() > 0) {
+                                        // Only when the request never got an answer (refused, reset): a slow service is
+                                        // not
+                                        // asked twice, and the time limiter above bounds the whole, retries included.
+                                        filters.retry(retry -> retry.setRetries(
+                                                        properties.retry().attempts())
+                                                .setMethods(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS)
+                                                .setSeries()
+                                                .setStatuses()
+                                                .setExceptions(IOException.class));
+                                    }
+                                    return filters;
+                                })
+                                // A backstop behind the time limiter for the response headers; the limiter answers
+                                // first.
+                                .metadata(
+                                        RESPONSE_TIMEOUT_ATTR, service.timeout().toMillis() + 1000)
+                                .metadata(CONNECT_TIMEOUT_ATTR, (int)
+                                        service.connectTimeout().toMillis())
+                                .uri(service.uri())));
+        return routes.build();
+    }
+
+    @Bean
+    Customizer<ReactiveResilience4JCircuitBreakerFactory> serviceCircuitBreakers(RoutesProperties properties) {
+        var breaker = properties.circuitBreaker();
+        var circuit = CircuitBreakerConfig.custom()
+                .slidingWindowType(CircuitBreakerConfig.SlidingWindowType.COUNT_BASED)
+                .slidingWindowSize(breaker.window())
+                .minimumNumberOfCalls(breaker.minimumCalls())
+                .failureRateThreshold(breaker.failureRate())
+                .waitDurationInOpenState(breaker.openFor())
+                .permittedNumberOfCallsInHalfOpenState(breaker.halfOpenCalls())
+                .automaticTransitionFromOpenToHalfOpenEnabled(false)
+                .build();
+        return factory -> properties
+                .services()
+                .forEach((id, service) -> factory.configure(
+                        config -> config.circuitBreakerConfig(circuit)
+                                .timeLimiterConfig(TimeLimiterConfig.custom()
+                                        .timeoutDuration(service.timeout())
+                                        .cancelRunningFuture(true)
+                                        .build()),
+                        id));
+    }
+}

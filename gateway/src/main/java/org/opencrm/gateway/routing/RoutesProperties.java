@@ -1,0 +1,53 @@
+package org.opencrm.gateway.routing;
+
+import java.net.URI;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * The services behind the gateway ({@code crm.gateway.*}): one route per service, named by its key.
+ *
+ * @param services the route id (contacts, deals, ...) to where the service is and what it serves
+ * @param circuitBreaker how failures open a service's circuit (the same for every service)
+ * @param retry how often an idempotent request that never reached its service is tried again
+ */
+@ConfigurationProperties("crm.gateway")
+public record RoutesProperties(Map<String, Service> services, CircuitBreaker circuitBreaker, Retry retry) {
+
+    public RoutesProperties {
+        services = services == null ? Map.of() : Map.copyOf(services);
+        circuitBreaker =
+                circuitBreaker == null ? new CircuitBreaker(20, 10, 50, Duration.ofSeconds(10), 3) : circuitBreaker;
+        retry = retry == null ? new Retry(1) : retry;
+    }
+
+    /**
+     * @param uri the service's base address (a DNS name in Kubernetes, a loopback port locally)
+     * @param capability what the service offers, in words: the 503 problem names it
+     * @param paths the path patterns routed to the service
+     * @param timeout how long the service may take to answer before the caller gets a 503
+     * @param connectTimeout how long opening a connection may take
+     */
+    public record Service(
+            URI uri,
+            String capability,
+            List<String> paths,
+            @DefaultValue("5s") Duration timeout,
+            @DefaultValue("1s") Duration connectTimeout) {}
+
+    /**
+     * @param window the number of recent calls whose outcome counts
+     * @param minimumCalls calls needed in the window before the failure rate means anything
+     * @param failureRate the percentage of failed or timed-out calls that opens the circuit
+     * @param openFor how long an open circuit answers 503 at once before letting trial calls through
+     * @param halfOpenCalls the trial calls that decide whether the circuit closes again
+     */
+    public record CircuitBreaker(
+            int window, int minimumCalls, float failureRate, Duration openFor, int halfOpenCalls) {}
+
+    /** @param attempts extra attempts for GET, HEAD and OPTIONS when the connection failed (0: none) */
+    public record Retry(int attempts) {}
+}
