@@ -49,6 +49,7 @@ import org.springframework.test.context.DynamicPropertySource;
         webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         classes = {TasksApplication.class, TestClockConfiguration.class},
         properties = {
+            "crm.tasks.deals-url=http://127.0.0.1:${test.deals-service.port}",
             "crm.tasks.sla.scan-interval=200ms",
             "crm.tasks.deals.retry-wait=50ms",
             "crm.consumer.initial-backoff=50ms",
@@ -71,7 +72,7 @@ public abstract class TasksIntegrationTest {
 
     @DynamicPropertySource
     static void dealsService(DynamicPropertyRegistry registry) {
-        registry.add("crm.tasks.deals-url", () -> "http://127.0.0.1:" + DEALS.port());
+        registry.add("test.deals-service.port", DEALS::port);
     }
 
     @BeforeAll

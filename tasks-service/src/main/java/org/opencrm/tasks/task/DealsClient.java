@@ -44,7 +44,9 @@ class DealsClient {
 
     DealsClient(TasksProperties properties) {
         var settings = properties.deals();
+        // HTTP/1.1: the JDK client's h2c upgrade on a POST with a body is refused by some servers.
         var factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.connectTimeout())
                 .build());
         factory.setReadTimeout(settings.readTimeout());
