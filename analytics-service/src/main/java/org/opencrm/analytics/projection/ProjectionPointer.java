@@ -1,0 +1,165 @@
+package org.opencrm.analytics.projection;
+
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
+import org.opencrm.analytics.AnalyticsProperties;
+import org.springframework.dao.DuplicateKeyException;
+import org.springframework.data.mongodb.core.FindAndModifyOptions;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
+import org.springframework.stereotype.Component;
+
+/**
+ * Which projection version queries read ({@code current}) and which one a rebuild is filling
+ * ({@code building}), kept in one document so the switch is a single atomic write. Listeners write every
+ * event into both while a rebuild runs, so the new version misses nothing that arrives during the replay.
+ *
+ * <p>Each instance caches the document for {@link AnalyticsProperties#pointerRefresh()}: reading it per
+ * event would double the database round trips of ingestion.
+ */
+@Component
+public class ProjectionPointer {
+
+    public static final String COLLECTION = "analytics_projection";
+    static final String ID = "projection";
+
+    private final MongoTemplate mongo;
+    private final AnalyticsProperties properties;
+    private final Clock clock;
+    private volatile Cached cached;
+
+    ProjectionPointer(MongoTemplate mongo, AnalyticsProperties properties) {
+        this.mongo = mongo;
+        this.properties = properties;
+        this.clock = Clock.systemUTC();
+    }
+
+    /** The version queries answer from. */
+    public ProjectionCollections current() {
+        return new ProjectionCollections(state().current());
+    }
+
+    /** The versions a newly consumed event goes to: the current one, and the one being built if any. */
+    public List<ProjectionCollections> writeTargets() {
+        State state = state();
+        List<ProjectionCollections> targets = new ArrayList<>(2);
+        targets.add(new ProjectionCollections(state.current()));
+        if (state.building() != null) {
+            targets.add(new ProjectionCollections(state.building()));
+        }
+        return targets;
+    }
+
+    /** The pointer as stored now, bypassing the cache. */
+    public State read() {
+        Document document = mongo.findById(ID, Document.class, COLLECTION);
+        if (document == null) {
+            try {
+                mongo.insert(new Document("_id", ID).append("current", 1).append("lastVersion", 1), COLLECTION);
+            } catch (DuplicateKeyException anotherInstanceWasFirst) {
+                // fine: read what it wrote
+            }
+            document = mongo.findById(ID, Document.class, COLLECTION);
+        }
+        State state = new State(
+                document.getInteger("current"), document.getInteger("building"), document.getInteger("lastVersion"));
+        cached = new Cached(state, clock.instant());
+        return state;
+    }
+
+    /**
+     * Marks {@code version} as being built, if no other rebuild holds the pointer.
+     *
+     * @return false when another rebuild is building a version
+     */
+    public boolean claimBuilding(int version, Document rebuildStatus) {
+        read();
+        var claimed = mongo.findAndModify(
+                new Query(where("_id").is(ID).and("building").is(null)),
+                new Update()
+                        .set("building", version)
+                        .set("lastVersion", version)
+                        .set("rebuild", rebuildStatus),
+                FindAndModifyOptions.options().returnNew(true),
+                Document.class,
+                COLLECTION);
+        invalidate();
+        return claimed != null;
+    }
+
+    /** Records a running rebuild's progress. */
+    public void reportProgress(int version, Document fields) {
+        var update = new Update();
+        fields.forEach((name, value) -> update.set("rebuild." + name, value));
+        mongo.updateFirst(new Query(where("_id").is(ID).and("building").is(version)), update, COLLECTION);
+    }
+
+    /** Makes the built version the current one and ends the rebuild, in one write. */
+    public void switchTo(int version, Document fields) {
+        var update = new Update().set("current", version).unset("building");
+        fields.forEach((name, value) -> update.set("rebuild." + name, value));
+        mongo.updateFirst(new Query(where("_id").is(ID).and("building").is(version)), update, COLLECTION);
+        invalidate();
+    }
+
+    /** Ends a rebuild without switching: queries keep the current version. */
+    public void abandon(int version, Document fields) {
+        var update = new Update().unset("building");
+        fields.forEach((name, value) -> update.set("rebuild." + name, value));
+        mongo.updateFirst(new Query(where("_id").is(ID).and("building").is(version)), update, COLLECTION);
+        invalidate();
+    }
+
+    /** Releases a rebuild whose instance stopped reporting (it died), so a new one may start. */
+    public boolean releaseStale(Instant heartbeatBefore) {
+        var released = mongo.updateFirst(
+                new Query(where("_id")
+                        .is(ID)
+                        .and("building")
+                        .ne(null)
+                        .and("rebuild.heartbeatAt")
+                        .lt(java.util.Date.from(heartbeatBefore))),
+                new Update()
+                        .unset("building")
+                        .set("rebuild.state", "FAILED")
+                        .set("rebuild.error", "the rebuilding instance stopped reporting progress"),
+                COLLECTION);
+        invalidate();
+        return released.getModifiedCount() > 0;
+    }
+
+    /** The stored rebuild status, or null before the first rebuild. */
+    public Document rebuildStatus() {
+        Document document = mongo.findById(ID, Document.class, COLLECTION);
+        return document == null ? null : document.get("rebuild", Document.class);
+    }
+
+    private State state() {
+        Cached snapshot = cached;
+        if (snapshot != null
+                && snapshot.readAt().plus(properties.pointerRefresh()).isAfter(clock.instant())) {
+            return snapshot.state();
+        }
+        return read();
+    }
+
+    private void invalidate() {
+        cached = null;
+    }
+
+    /**
+     * @param current the version queries read
+     * @param building the version a rebuild is filling, or null
+     * @param lastVersion the highest version ever claimed; a new rebuild takes the next one, so it never
+     *     reuses the collections of an abandoned attempt
+     */
+    public record State(int current, Integer building, int lastVersion) {}
+
+    private record Cached(State state, Instant readAt) {}
+}

@@ -1,0 +1,68 @@
+package org.opencrm.analytics.query;
+
+import static org.opencrm.analytics.query.FunnelReport.nullable;
+
+import java.math.BigDecimal;
+import java.util.List;
+
+/** Per rep and period: calls, logged interactions, tasks done and overdue, first response to leads. */
+record ActivityReport(String from, String to, String timeZone, String granularity, List<Row> rows) implements CsvTable {
+
+    /**
+     * @param calls calls the rep had in the period (telephony and logged), missed inbound calls excluded
+     * @param interactions entries the rep added to client histories (any type, calls included)
+     * @param tasksCompleted tasks the rep completed in the period
+     * @param tasksDue the rep's tasks due in the period (and already due), cancelled ones excluded unless they
+     *     had gone overdue first
+     * @param tasksOverdue of those, tasks that went overdue while the rep held them or were completed late
+     * @param overdueRate {@code tasksOverdue / tasksDue}
+     * @param leadsResponded leads received in the period whose first call (after the lead) the rep made
+     * @param averageFirstResponseSeconds average time from those leads to their first call
+     */
+    record Row(
+            String period,
+            String userId,
+            long calls,
+            long interactions,
+            long tasksCompleted,
+            long tasksDue,
+            long tasksOverdue,
+            BigDecimal overdueRate,
+            long leadsResponded,
+            Double averageFirstResponseSeconds,
+            Double medianFirstResponseSeconds) {}
+
+    @Override
+    public List<String> csvHeader() {
+        return List.of(
+                "period",
+                "userId",
+                "calls",
+                "interactions",
+                "tasksCompleted",
+                "tasksDue",
+                "tasksOverdue",
+                "overdueRate",
+                "leadsResponded",
+                "averageFirstResponseSeconds",
+                "medianFirstResponseSeconds");
+    }
+
+    @Override
+    public List<List<Object>> csvRows() {
+        return rows.stream()
+                .map(r -> List.<Object>of(
+                        r.period(),
+                        r.userId(),
+                        r.calls(),
+                        r.interactions(),
+                        r.tasksCompleted(),
+                        r.tasksDue(),
+                        r.tasksOverdue(),
+                        nullable(r.overdueRate()),
+                        r.leadsResponded(),
+                        nullable(r.averageFirstResponseSeconds()),
+                        nullable(r.medianFirstResponseSeconds())))
+                .toList();
+    }
+}

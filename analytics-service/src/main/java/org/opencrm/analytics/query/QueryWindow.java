@@ -1,0 +1,65 @@
+package org.opencrm.analytics.query;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.Date;
+import org.bson.Document;
+
+/**
+ * The period a query covers: whole days from {@code from} to {@code to} (both included) in the caller's time
+ * zone, optionally split by a granularity. Without one, the whole period is one row labelled
+ * {@code from/to}.
+ */
+record QueryWindow(LocalDate from, LocalDate to, ZoneId zone, Granularity granularity) {
+
+    Instant start() {
+        return from.atStartOfDay(zone).toInstant();
+    }
+
+    /** The first instant after the period. */
+    Instant end() {
+        return to.plusDays(1).atStartOfDay(zone).toInstant();
+    }
+
+    Date startDate() {
+        return Date.from(start());
+    }
+
+    Date endDate() {
+        return Date.from(end());
+    }
+
+    String wholeLabel() {
+        return from + "/" + to;
+    }
+
+    /** MongoDB's name for the zone: it knows region ids and offsets, not {@code Z}. */
+    String mongoZone() {
+        return zone instanceof ZoneOffset offset && offset.getTotalSeconds() == 0 ? "UTC" : zone.getId();
+    }
+
+    /** An aggregation expression giving the row label of the date in {@code field}. */
+    Document bucket(String field) {
+        if (granularity == null) {
+            return new Document("$literal", wholeLabel());
+        }
+        return new Document(
+                "$dateToString",
+                new Document("format", granularity.mongoFormat())
+                        .append("date", "$" + field)
+                        .append("timezone", mongoZone()));
+    }
+
+    /** The same label computed in Java, for figures assembled outside the database. */
+    String label(Instant instant) {
+        return granularity == null
+                ? wholeLabel()
+                : granularity.label(instant.atZone(zone).toLocalDate());
+    }
+
+    String granularityName() {
+        return granularity == null ? null : granularity.parameterValue();
+    }
+}

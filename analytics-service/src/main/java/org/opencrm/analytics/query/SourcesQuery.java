@@ -1,0 +1,152 @@
+package org.opencrm.analytics.query;
+
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+
+import java.math.BigDecimal;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import org.bson.Document;
+import org.opencrm.analytics.projection.ProjectionCollections;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.stereotype.Component;
+
+/**
+ * Lead-source effectiveness. Leads are counted from the lead facts by the time they arrived; deals, wins and
+ * revenue from the deals opened in the period, by their source.
+ *
+ * <p>Leads have a department but no owner. Callers who see only their own figures, and queries filtered by
+ * owner or pipeline, count only the leads that became such deals.
+ */
+@Component
+class SourcesQuery {
+
+    private final MongoTemplate mongo;
+
+    SourcesQuery(MongoTemplate mongo) {
+        this.mongo = mongo;
+    }
+
+    SourcesReport run(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
+        Map<List<String>, Builder> rows = new TreeMap<>((a, b) -> {
+            int byPeriod = a.get(0).compareTo(b.get(0));
+            return byPeriod != 0 ? byPeriod : a.get(1).compareTo(b.get(1));
+        });
+        Document source = new Document("$ifNull", List.of("$source", SourcesReport.NO_SOURCE));
+
+        List<Criteria> leadCriteria = new ArrayList<>(List.of(
+                where("tenantId").is(scope.tenantId()),
+                where("at").gte(window.startDate()).lt(window.endDate())));
+        switch (scope.kind()) {
+            case TENANT -> {}
+            case DEPARTMENTS -> leadCriteria.add(where("departmentId").in(scope.departments()));
+            case OWN, NONE -> {}
+        }
+        if (scope.filters().departmentId() != null) {
+            leadCriteria.add(where("departmentId").is(scope.filters().departmentId()));
+        }
+        if (scope.kind() == AnalyticsScope.Kind.NONE) {
+            leadCriteria.add(where("leadId").in(List.of()));
+        } else if (scope.effectiveOwner() != null || scope.filters().pipelineId() != null) {
+            leadCriteria.add(where("leadId").in(leadsOfVisibleDeals(facts, scope)));
+        }
+        for (Document group : Figures.aggregate(
+                mongo,
+                facts.leads(),
+                List.of(
+                        Figures.match(new Criteria().andOperator(leadCriteria)),
+                        new Document(
+                                "$group",
+                                new Document(
+                                                "_id",
+                                                new Document("period", window.bucket("at")).append("source", source))
+                                        .append("leads", new Document("$sum", 1)))))) {
+            row(rows, group).leads = Figures.count(group.get("leads"));
+        }
+
+        for (Document group : Figures.aggregate(
+                mongo,
+                facts.deals(),
+                List.of(
+                        Figures.match(new Criteria()
+                                .andOperator(
+                                        scope.records("ownerId", "departmentId", "pipelineId"),
+                                        where("createdAt")
+                                                .gte(window.startDate())
+                                                .lt(window.endDate()))),
+                        new Document(
+                                "$group",
+                                new Document(
+                                                "_id",
+                                                new Document("period", window.bucket("createdAt"))
+                                                        .append("source", source)
+                                                        .append("won", new Document("$eq", List.of("$outcome", "WON")))
+                                                        .append("currency", "$closedCurrency"))
+                                        .append("deals", new Document("$sum", 1))
+                                        .append("amount", new Document("$sum", "$closedAmount")))))) {
+            var row = row(rows, group);
+            Document id = group.get("_id", Document.class);
+            long deals = Figures.count(group.get("deals"));
+            row.deals += deals;
+            if (Boolean.TRUE.equals(id.getBoolean("won"))) {
+                row.won += deals;
+                Figures.add(row.revenue, id.get("currency"), group.get("amount"));
+            }
+        }
+
+        List<SourcesReport.Row> result = new ArrayList<>();
+        rows.values().forEach(b -> result.add(b.build()));
+        return new SourcesReport(
+                window.from().toString(),
+                window.to().toString(),
+                window.zone().getId(),
+                window.granularityName(),
+                result);
+    }
+
+    private List<String> leadsOfVisibleDeals(ProjectionCollections facts, AnalyticsScope scope) {
+        var query = new Query(new Criteria()
+                .andOperator(
+                        scope.records("ownerId", "departmentId", "pipelineId"),
+                        where("leadId").ne(null)));
+        query.fields().include("leadId");
+        return mongo.find(query, Document.class, facts.deals()).stream()
+                .map(d -> d.getString("leadId"))
+                .toList();
+    }
+
+    private static Builder row(Map<List<String>, Builder> rows, Document group) {
+        Document id = group.get("_id", Document.class);
+        return rows.computeIfAbsent(List.of(id.getString("period"), id.getString("source")), Builder::new);
+    }
+
+    private static final class Builder {
+        final String period;
+        final String source;
+        long leads;
+        long deals;
+        long won;
+        final Map<String, BigDecimal> revenue = new HashMap<>();
+
+        Builder(List<String> key) {
+            this.period = key.get(0);
+            this.source = key.get(1);
+        }
+
+        SourcesReport.Row build() {
+            return new SourcesReport.Row(
+                    period,
+                    source,
+                    leads,
+                    deals,
+                    won,
+                    Figures.normalized(revenue),
+                    Figures.ratio(deals, leads),
+                    Figures.ratio(won, leads));
+        }
+    }
+}
