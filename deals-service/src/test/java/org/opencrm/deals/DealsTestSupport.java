@@ -28,6 +28,9 @@ import org.opencrm.testkit.UseTestInfrastructure;
 import org.opencrm.testkit.jwt.TestJwts;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import tools.jackson.databind.DeserializationFeature;
+import tools.jackson.databind.cfg.JsonNodeFeature;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One Spring context for every test of the service (same annotations, same properties), on the real
@@ -140,6 +143,16 @@ abstract class DealsTestSupport {
 
     static <T> T read(HttpResponse<String> response, String path) {
         return JsonPath.read(response.body(), path);
+    }
+
+    private static final JsonMapper EXACT = JsonMapper.builder()
+            .enable(DeserializationFeature.USE_BIG_DECIMAL_FOR_FLOATS)
+            .disable(JsonNodeFeature.STRIP_TRAILING_BIGDECIMAL_ZEROES)
+            .build();
+
+    /** A number of the body as written, e.g. {@code 892.50}: JsonPath would read it as a double. */
+    static String decimal(HttpResponse<String> response, String jsonPointer) {
+        return EXACT.readTree(response.body()).at(jsonPointer).decimalValue().toPlainString();
     }
 
     static String etag(HttpResponse<String> response) {

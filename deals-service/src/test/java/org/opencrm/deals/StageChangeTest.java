@@ -35,7 +35,7 @@ class StageChangeTest extends DealsTestSupport {
                 """);
         String dealId = read(created, "$.id");
         assertThat(read(created, "$.stage").toString()).isEqualTo("first-call");
-        assertThat(read(created, "$.amount.amount").toString()).isEqualTo("1200.5");
+        assertThat(decimal(created, "/amount/amount")).isEqualTo("1200.50");
         // The deal has been in its first stage for 90 seconds.
         mongo.updateFirst(
                 Query.query(Criteria.where("_id").is(dealId)),

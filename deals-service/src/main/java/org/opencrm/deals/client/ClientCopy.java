@@ -16,9 +16,14 @@ public record ClientCopy(
         String city,
         String address,
         String mergedInto,
-        boolean erased) {
+        Boolean erased) {
 
     public static final String COLLECTION = "clients";
+
+    /** A card known only as a merge tombstone has no erased flag: it was not erased. */
+    public boolean isErased() {
+        return Boolean.TRUE.equals(erased);
+    }
 
     static String key(String tenantId, String contactId) {
         return tenantId + ":" + contactId;

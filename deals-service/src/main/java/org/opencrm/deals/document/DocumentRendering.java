@@ -69,7 +69,7 @@ class DocumentRendering implements StageDocuments {
 
     String render(Deal deal, DocumentTemplate template, String enteredStage, Actor by) {
         var client = clients.find(deal.getTenantId(), deal.contactId())
-                .filter(c -> !c.erased())
+                .filter(c -> !c.isErased())
                 .orElse(null);
         var pdf = renderer.render(template.html(), values(deal, client));
         var metadata = new Document("tenantId", deal.getTenantId())

@@ -44,7 +44,7 @@ public class LeadIntake {
         String owner = nextManager(lead, dealId);
         String contactId = clients.current(lead.tenantId(), lead.aggregateId());
         String name = clients.find(lead.tenantId(), contactId)
-                .filter(c -> !c.erased())
+                .filter(c -> !c.isErased())
                 .map(ClientCopy::displayName)
                 .orElse(null);
         String title =
