@@ -1,5 +1,7 @@
 package org.opencrm.platform.consumer;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -7,6 +9,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.opencrm.events.EventCatalog;
 import org.opencrm.events.EventType;
 import org.opencrm.platform.events.PoisonEventException;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -38,11 +41,13 @@ public class ConsumerAutoConfiguration {
     @Bean
     @ConditionalOnMissingBean(CommonErrorHandler.class)
     @ConditionalOnBean(KafkaOperations.class)
-    DefaultErrorHandler crmKafkaErrorHandler(KafkaOperations<?, ?> kafka, ConsumerProperties properties) {
-        var recoverer = new DeadLetterPublishingRecoverer(
+    DefaultErrorHandler crmKafkaErrorHandler(
+            KafkaOperations<?, ?> kafka, ConsumerProperties properties, ObjectProvider<MeterRegistry> meters) {
+        var deadLetters = new DeadLetterPublishingRecoverer(
                 kafka,
                 // Partition -1: let the key choose, so the DLT needs no particular partition count.
                 (record, exception) -> new TopicPartition(record.topic() + properties.deadLetterSuffix(), -1));
+        var recoverer = new LoggingDeadLetterRecoverer(deadLetters, meters.getIfAvailable(SimpleMeterRegistry::new));
         var backOff = new ExponentialBackOffWithMaxRetries(properties.retries());
         backOff.setInitialInterval(properties.initialBackoff().toMillis());
         backOff.setMultiplier(properties.multiplier());

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,6 +50,9 @@ class ConsumerKitTest {
 
     @Autowired
     DealProjectionListener listener;
+
+    @Autowired
+    MeterRegistry meters;
 
     @BeforeAll
     static void connect() {
@@ -119,6 +123,10 @@ class ConsumerKitTest {
                     .isEqualTo("org.opencrm.platform.events.PoisonEventException");
             assertThat(header(dead.headers(), "kafka_dlt-original-topic")).isEqualTo(DealProjectionListener.TOPIC);
         }
+        assertThat(meters.counter("crm.consumer.dead.lettered", "topic", DealProjectionListener.TOPIC)
+                        .count())
+                .as("operations can alert on dead letters")
+                .isGreaterThanOrEqualTo(1);
         // Offsets are committed after processing: the group has moved past the record it processed.
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> assertThat(committedOffset(nextOffset)).isGreaterThan(nextOffset.offset()));
