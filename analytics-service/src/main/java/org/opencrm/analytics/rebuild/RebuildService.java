@@ -22,6 +22,7 @@ import org.opencrm.analytics.AnalyticsProperties;
 import org.opencrm.analytics.projection.AnalyticsTopics;
 import org.opencrm.analytics.projection.FactWriter;
 import org.opencrm.analytics.projection.ProjectionCollections;
+import org.opencrm.analytics.projection.ProjectionIndexes;
 import org.opencrm.analytics.projection.ProjectionPointer;
 import org.opencrm.platform.events.EventRecords;
 import org.opencrm.platform.events.PoisonEventException;
@@ -61,6 +62,7 @@ public class RebuildService implements DisposableBean {
     private static final int ATTEMPTS = 3;
 
     private final ProjectionPointer pointer;
+    private final ProjectionIndexes indexes;
     private final FactWriter writer;
     private final MongoTemplate mongo;
     private final KafkaProperties kafka;
@@ -74,11 +76,13 @@ public class RebuildService implements DisposableBean {
 
     RebuildService(
             ProjectionPointer pointer,
+            ProjectionIndexes indexes,
             FactWriter writer,
             MongoTemplate mongo,
             KafkaProperties kafka,
             AnalyticsProperties properties) {
         this.pointer = pointer;
+        this.indexes = indexes;
         this.writer = writer;
         this.mongo = mongo;
         this.kafka = kafka;
@@ -101,6 +105,7 @@ public class RebuildService implements DisposableBean {
         }
         int version = state.lastVersion() + 1;
         dropVersionsOtherThan(Set.of(state.current(), version));
+        indexes.ensure(new ProjectionCollections(version));
         Date now = new Date();
         var status = new Document("version", version)
                 .append("state", "RUNNING")
