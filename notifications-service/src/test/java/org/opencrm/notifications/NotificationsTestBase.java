@@ -60,8 +60,8 @@ import org.springframework.test.context.DynamicPropertySource;
             "crm.notifications.dispatch.breaker-open-for=500ms",
             "crm.notifications.webhooks.allowed-hosts=127.0.0.1",
             "crm.notifications.webhooks.disable-after-failures=4",
-            "crm.notifications.webhooks.timeout=1s",
-            "crm.notifications.sms.timeout=1s",
+            "crm.notifications.webhooks.timeout=5s",
+            "crm.notifications.sms.timeout=5s",
             "crm.notifications.stream.poll-interval=200ms",
             // digests run when a test says so
             "crm.notifications.digest.interval=1h",

@@ -94,7 +94,7 @@ class WebhookTest extends NotificationsTestBase {
         wiremock.stubFor(post(urlEqualTo(slow))
                 .inScenario(tenant)
                 .whenScenarioStateIs(Scenario.STARTED)
-                .willReturn(aResponse().withStatus(200).withFixedDelay(2500))
+                .willReturn(aResponse().withStatus(200).withFixedDelay(7000))
                 .willSetStateTo("fast"));
         wiremock.stubFor(post(urlEqualTo(slow))
                 .inScenario(tenant)

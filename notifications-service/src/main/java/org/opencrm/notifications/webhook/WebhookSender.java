@@ -35,6 +35,7 @@ class WebhookSender implements ChannelSender {
         this.guard = guard;
         this.settings = properties.webhooks();
         this.http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(settings.timeout())
                 .followRedirects(HttpClient.Redirect.NEVER)
                 .build();
