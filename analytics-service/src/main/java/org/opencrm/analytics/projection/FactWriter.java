@@ -235,8 +235,10 @@ public class FactWriter {
 
     private void dealReassigned(DealReassigned e, ProjectionCollections to) {
         String id = key(e.tenantId(), e.aggregateId());
-        owner(to, id, e, e.pipelineId(), e.toOwnerId(), e.toDepartmentId());
-        writes.insertOnce(history(e, e.pipelineId(), OWNER, e.toOwnerId(), e.toDepartmentId()), to.dealHistory());
+        // An unchanged department may be left out of the event: the deal stays where it was.
+        String department = e.toDepartmentId() != null ? e.toDepartmentId() : e.fromDepartmentId();
+        owner(to, id, e, e.pipelineId(), e.toOwnerId(), department);
+        writes.insertOnce(history(e, e.pipelineId(), OWNER, e.toOwnerId(), department), to.dealHistory());
     }
 
     private void dealAmountChanged(DealAmountChanged e, ProjectionCollections to) {
