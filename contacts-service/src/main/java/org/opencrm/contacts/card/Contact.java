@@ -20,6 +20,8 @@ import org.opencrm.events.contacts.ContactRestored;
 import org.opencrm.events.contacts.ContactUpdated;
 import org.opencrm.events.contacts.ContactsMerged;
 import org.opencrm.events.contacts.InteractionLogged;
+import org.opencrm.events.contacts.LeadReceived;
+import org.opencrm.events.contacts.Utm;
 import org.opencrm.platform.outbox.AggregateRoot;
 import org.springframework.data.mongodb.core.mapping.Document;
 
@@ -73,6 +75,9 @@ class Contact extends AggregateRoot {
     private Instant createdAt;
     private Instant updatedAt;
 
+    /** The latest leads this card received, so a retried intake never records a lead twice. */
+    private List<String> leadIds = new ArrayList<>();
+
     private List<AuditEntry> pendingAudit = new ArrayList<>();
     private List<Interaction> pendingInteractions = new ArrayList<>();
 
@@ -83,7 +88,16 @@ class Contact extends AggregateRoot {
     }
 
     static Contact create(String tenantId, ContactData data, Set<String> extraTerms, Actor by) {
-        var contact = new Contact(newId(), tenantId);
+        return create(newId(), tenantId, data, extraTerms, by, null);
+    }
+
+    /**
+     * A new card with a given id: intake and imports derive it from the lead or the file row, so a retried
+     * request or a resumed job finds the card it created before instead of creating a second one.
+     */
+    static Contact create(
+            String id, String tenantId, ContactData data, Set<String> extraTerms, Actor by, String importId) {
+        var contact = new Contact(id, tenantId);
         contact.createdAt = Instant.now();
         contact.apply(data, extraTerms, contact.createdAt);
         var e = contact.nextEvent(by, contact.createdAt);
@@ -99,7 +113,7 @@ class Contact extends AggregateRoot {
                 data.departmentId(),
                 data.source(),
                 data.companyId(),
-                null,
+                importId,
                 contact.details()));
         var changes = new ArrayList<FieldChange>();
         data.fields().forEach((field, value) -> {
@@ -118,6 +132,11 @@ class Contact extends AggregateRoot {
      * @return the names of the changed fields
      */
     List<String> update(ContactData data, Set<String> extraTerms, Actor by) {
+        return update(data, extraTerms, by, null);
+    }
+
+    /** {@link #update(ContactData, Set, Actor)} by a row of the import {@code importId} (MERGE policy). */
+    List<String> update(ContactData data, Set<String> extraTerms, Actor by, String importId) {
         requireLive();
         Map<String, Object> before = data().fields();
         Map<String, Object> after = data.fields();
@@ -140,7 +159,7 @@ class Contact extends AggregateRoot {
                 ownerId,
                 departmentId,
                 companyId,
-                null,
+                importId,
                 details()));
         audit(by, "UPDATED", changes, now);
         return changed;
@@ -173,6 +192,11 @@ class Contact extends AggregateRoot {
     }
 
     InteractionLogged logInteraction(Interaction interaction, Actor by) {
+        return logInteraction(interaction, by, null);
+    }
+
+    /** Logs a history entry; {@code callId} names the telephony call a CALL entry came from. */
+    InteractionLogged logInteraction(Interaction interaction, Actor by, String callId) {
         requireLive();
         pendingInteractions.add(interaction);
         var e = nextEvent(by, interaction.loggedAt());
@@ -194,7 +218,53 @@ class Contact extends AggregateRoot {
                 departmentId,
                 interaction.dealId(),
                 interaction.appealTopic(),
-                null));
+                callId));
+    }
+
+    /**
+     * Records that a lead reached this card (matched or created by it). A lead the card already received is
+     * not recorded again: a retried intake changes nothing.
+     *
+     * @return false if the card had received this lead before
+     */
+    boolean receiveLead(
+            String leadId,
+            boolean newContact,
+            String leadSource,
+            Utm utm,
+            String formId,
+            String leadDepartmentId,
+            String messageInteractionId,
+            Actor by) {
+        requireLive();
+        if (leadIds.contains(leadId)) {
+            return false;
+        }
+        leadIds.add(leadId);
+        if (leadIds.size() > 50) {
+            leadIds.removeFirst();
+        }
+        var e = nextEvent(by);
+        updatedAt = e.occurredAt();
+        record(new LeadReceived(
+                e.eventId(),
+                e.tenantId(),
+                e.aggregateId(),
+                e.aggregateVersion(),
+                e.occurredAt(),
+                e.actor(),
+                leadId,
+                newContact,
+                leadSource,
+                utm,
+                formId,
+                leadDepartmentId,
+                messageInteractionId));
+        return true;
+    }
+
+    boolean hasReceivedLead(String leadId) {
+        return leadIds.contains(leadId);
     }
 
     /** First step of a merge: this card is about to be folded into {@code survivorId}. */
@@ -460,6 +530,10 @@ class Contact extends AggregateRoot {
 
     String departmentId() {
         return departmentId;
+    }
+
+    String source() {
+        return source;
     }
 
     String companyId() {

@@ -2,13 +2,11 @@ package org.opencrm.contacts.card;
 
 import jakarta.validation.Valid;
 import java.net.URI;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.opencrm.platform.security.CurrentUser;
 import org.opencrm.platform.web.ETags;
-import org.opencrm.platform.web.FieldViolation;
 import org.opencrm.platform.web.InvalidRequestException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -32,8 +30,7 @@ class ContactController {
 
     static final String WRITERS = "hasAnyRole('ADMIN', 'HEAD', 'MANAGER', 'OPERATOR', 'INTEGRATION')";
 
-    private static final Set<String> SEARCH_PARAMS =
-            Set.of("q", "tag", "ownerId", "departmentId", "city", "source", "sort", "cursor", "size");
+    private static final Set<String> PAGE_PARAMS = Set.of("sort", "cursor", "size");
 
     private final ContactService service;
     private final ContactQueries queries;
@@ -111,14 +108,7 @@ class ContactController {
 
     @GetMapping
     Page<ContactView> search(@RequestParam Map<String, String> params, CurrentUser user) {
-        var custom = new LinkedHashMap<String, String>();
-        params.forEach((name, value) -> {
-            if (name.startsWith("cf.")) {
-                custom.put(name.substring(3), value);
-            } else if (!SEARCH_PARAMS.contains(name)) {
-                throw new InvalidRequestException(List.of(new FieldViolation(name, "is not a search parameter")));
-            }
-        });
+        var filter = ContactFilter.fromParams(params, PAGE_PARAMS);
         Integer size = null;
         if (params.get("size") != null) {
             try {
@@ -127,23 +117,11 @@ class ContactController {
                 throw new InvalidRequestException("size", "must be a number");
             }
         }
-        return queries.search(
-                new ContactQueries.SearchParams(
-                        params.get("q"),
-                        params.get("tag"),
-                        params.get("ownerId"),
-                        params.get("departmentId"),
-                        params.get("city"),
-                        params.get("source"),
-                        custom,
-                        params.get("sort"),
-                        params.get("cursor"),
-                        size),
-                user);
+        return queries.search(filter.toSearch(params.get("sort"), params.get("cursor"), size), user);
     }
 
     @GetMapping("/lookup")
-    List<ContactQueries.LookupResult> lookup(@RequestParam String phone, CurrentUser user) {
+    List<LookupResult> lookup(@RequestParam String phone, CurrentUser user) {
         return queries.lookup(phone, user);
     }
 

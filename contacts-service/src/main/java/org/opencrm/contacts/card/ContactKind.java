@@ -1,6 +1,6 @@
 package org.opencrm.contacts.card;
 
-enum ContactKind {
+public enum ContactKind {
     PERSON,
     COMPANY
 }

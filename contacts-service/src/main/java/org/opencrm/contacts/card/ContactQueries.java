@@ -39,8 +39,6 @@ class ContactQueries {
             String cursor,
             Integer size) {}
 
-    record LookupResult(ContactView contact, ContactSummary summary) {}
-
     record TimelineItem(
             String id,
             Instant at,
@@ -83,6 +81,46 @@ class ContactQueries {
 
     Page<ContactView> search(SearchParams params, CurrentUser user) {
         int size = PageRequests.of(0, params.size()).getPageSize();
+        var errors = new ArrayList<FieldViolation>();
+        var all = filters(params, user, errors);
+        String field = sortField(params.sort(), user, errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        boolean descending = params.sort() != null && params.sort().startsWith("-");
+        var position = Cursors.decode(params.cursor());
+        if (position != null) {
+            all.add(after(field, position, descending));
+        }
+        var direction = descending ? Sort.Direction.DESC : Sort.Direction.ASC;
+        var query = new Query(new Criteria().andOperator(all))
+                .with(Sort.by(direction, field).and(Sort.by(direction, "_id")))
+                .limit(size + 1);
+        List<Contact> found = mongo.find(query, Contact.class);
+        boolean more = found.size() > size;
+        var items = found.stream().limit(size).toList();
+        String next = null;
+        if (more) {
+            Contact last = items.getLast();
+            next = Cursors.encode(sortValue(last, field), last.getId());
+        }
+        return new Page<>(items.stream().map(ContactView::of).toList(), next);
+    }
+
+    /**
+     * The live cards a search's filters match, as far as the user may see them; a bad filter is a 400
+     * naming it. Export and segments use the same language as search through this.
+     */
+    Criteria criteria(SearchParams params, CurrentUser user) {
+        var errors = new ArrayList<FieldViolation>();
+        var all = filters(params, user, errors);
+        if (!errors.isEmpty()) {
+            throw new InvalidRequestException(errors);
+        }
+        return new Criteria().andOperator(all);
+    }
+
+    private List<Criteria> filters(SearchParams params, CurrentUser user, List<FieldViolation> errors) {
         var all = new ArrayList<Criteria>();
         all.add(Visibility.criteria(user));
         all.add(where("archived").ne(true));
@@ -118,7 +156,6 @@ class ContactQueries {
         if (params.city() != null) {
             all.add(where("city").regex("^" + Pattern.quote(params.city().trim()) + "$", "i"));
         }
-        var errors = new ArrayList<FieldViolation>();
         params.customFilters().forEach((key, text) -> {
             var definition = customFields.find(user.tenantId(), key);
             if (definition.isEmpty()) {
@@ -131,28 +168,7 @@ class ContactQueries {
                             value -> all.add(where("customValues." + key).is(value)),
                             () -> errors.add(new FieldViolation("cf." + key, "is not a valid value of this field")));
         });
-        String field = sortField(params.sort(), user, errors);
-        if (!errors.isEmpty()) {
-            throw new InvalidRequestException(errors);
-        }
-        boolean descending = params.sort() != null && params.sort().startsWith("-");
-        var position = Cursors.decode(params.cursor());
-        if (position != null) {
-            all.add(after(field, position, descending));
-        }
-        var direction = descending ? Sort.Direction.DESC : Sort.Direction.ASC;
-        var query = new Query(new Criteria().andOperator(all))
-                .with(Sort.by(direction, field).and(Sort.by(direction, "_id")))
-                .limit(size + 1);
-        List<Contact> found = mongo.find(query, Contact.class);
-        boolean more = found.size() > size;
-        var items = found.stream().limit(size).toList();
-        String next = null;
-        if (more) {
-            Contact last = items.getLast();
-            next = Cursors.encode(sortValue(last, field), last.getId());
-        }
-        return new Page<>(items.stream().map(ContactView::of).toList(), next);
+        return all;
     }
 
     /**

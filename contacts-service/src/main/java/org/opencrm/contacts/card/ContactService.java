@@ -134,7 +134,8 @@ class ContactService {
         // Entries copied out earlier hold the client's words too.
         var ofCard =
                 new Query(where("tenantId").is(user.tenantId()).and("contactId").is(id));
-        mongo.updateMulti(ofCard, new Update().unset("summary").unset("appealText"), Interaction.class);
+        mongo.updateMulti(
+                ofCard, new Update().unset("summary").unset("appealText").unset("recordingUrl"), Interaction.class);
         for (AuditEntry entry : mongo.find(ofCard, AuditEntry.class)) {
             mongo.save(Contact.erased(entry));
         }
@@ -180,7 +181,8 @@ class ContactService {
                 appeal ? input.appealTopic() : null,
                 appeal ? input.appealText() : null,
                 now,
-                user.userId());
+                user.userId(),
+                null);
         contact.logInteraction(interaction, Actors.of(user));
         store.save(contact, before);
         return interaction;

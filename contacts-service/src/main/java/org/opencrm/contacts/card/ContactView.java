@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 
 /** A card as the API shows it. {@code contactPersons} is filled for a company: the people working there. */
-record ContactView(
+public record ContactView(
         String id,
         ContactKind kind,
         String displayName,
@@ -35,9 +35,9 @@ record ContactView(
         Instant createdAt,
         Instant updatedAt) {
 
-    record PersonRef(String id, String displayName) {}
+    public record PersonRef(String id, String displayName) {}
 
-    record Consent(ConsentState email, ConsentState sms) {}
+    public record Consent(ConsentState email, ConsentState sms) {}
 
     static ContactView of(Contact c, List<PersonRef> contactPersons) {
         var d = c.data();

@@ -6,7 +6,10 @@ import org.opencrm.events.contacts.InteractionType;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
-/** An entry of a client's history. Summary and appeal text are the client's words: erased with the card. */
+/**
+ * An entry of a client's history. Summary, appeal text and a call's recording are the client's words:
+ * erased with the card.
+ */
 @Document("interactions")
 record Interaction(
         @Id String id,
@@ -24,7 +27,8 @@ record Interaction(
         String appealTopic,
         String appealText,
         Instant loggedAt,
-        String loggedBy) {
+        String loggedBy,
+        String recordingUrl) {
 
     Interaction erased() {
         return new Interaction(
@@ -43,6 +47,7 @@ record Interaction(
                 appealTopic,
                 null,
                 loggedAt,
-                loggedBy);
+                loggedBy,
+                null);
     }
 }

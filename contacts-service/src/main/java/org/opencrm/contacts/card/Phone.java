@@ -1,4 +1,4 @@
 package org.opencrm.contacts.card;
 
 /** A card's phone, stored in E.164 whatever format it was typed in. */
-record Phone(String number, PhoneType type) {}
+public record Phone(String number, PhoneType type) {}

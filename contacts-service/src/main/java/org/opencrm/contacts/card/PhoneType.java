@@ -1,6 +1,6 @@
 package org.opencrm.contacts.card;
 
-enum PhoneType {
+public enum PhoneType {
     MOBILE,
     WORK,
     HOME,

@@ -8,7 +8,10 @@ import org.opencrm.platform.web.InvalidRequestException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.stereotype.Component;
 
-/** The phone region each tenant reads local numbers in, cached because every phone write and lookup needs it. */
+/**
+ * The tenant's settings: the phone region each tenant reads local numbers in (cached because every phone
+ * write and lookup needs it) and whether unknown callers get a card.
+ */
 @Component
 public class TenantRegions {
 
@@ -30,17 +33,28 @@ public class TenantRegions {
         });
     }
 
-    TenantSettings change(String tenantId, String region) {
-        String normalized = region == null ? "" : region.trim().toUpperCase(Locale.ROOT);
+    /** Whether the telephony webhook creates a card for a caller no card has the number of. */
+    public boolean createsCardsForUnknownCallers(String tenantId) {
+        var settings = mongo.findById(tenantId, TenantSettings.class);
+        return settings != null && Boolean.TRUE.equals(settings.createCardsForUnknownCallers());
+    }
+
+    /** Changes the given settings; a null value keeps the current one. */
+    TenantSettings change(String tenantId, String region, Boolean createCardsForUnknownCallers) {
+        var stored = mongo.findById(tenantId, TenantSettings.class);
+        String normalized = region == null ? regionOf(tenantId) : region.trim().toUpperCase(Locale.ROOT);
         if (!PhoneNumberUtil.getInstance().getSupportedRegions().contains(normalized)) {
             throw new InvalidRequestException("defaultRegion", "must be an ISO 3166 region code such as DE or RU");
         }
-        var settings = mongo.save(new TenantSettings(tenantId, normalized));
+        Boolean unknownCallers = createCardsForUnknownCallers != null
+                ? createCardsForUnknownCallers
+                : stored == null ? null : stored.createCardsForUnknownCallers();
+        var settings = mongo.save(new TenantSettings(tenantId, normalized, unknownCallers));
         cache.remove(tenantId);
         return settings;
     }
 
     TenantSettings current(String tenantId) {
-        return new TenantSettings(tenantId, regionOf(tenantId));
+        return new TenantSettings(tenantId, regionOf(tenantId), createsCardsForUnknownCallers(tenantId));
     }
 }

@@ -14,9 +14,9 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class TenantSettingsController {
 
-    record SettingsView(String defaultRegion) {}
+    record SettingsView(String defaultRegion, boolean createCardsForUnknownCallers) {}
 
-    record SettingsRequest(String defaultRegion) {}
+    record SettingsRequest(String defaultRegion, Boolean createCardsForUnknownCallers) {}
 
     private final TenantRegions regions;
 
@@ -26,13 +26,16 @@ class TenantSettingsController {
 
     @GetMapping("/api/contacts/settings")
     SettingsView get(CurrentUser user) {
-        return new SettingsView(regions.current(user.tenantId()).defaultRegion());
+        return view(regions.current(user.tenantId()));
     }
 
     @PutMapping("/api/contacts/settings")
     @PreAuthorize("hasRole('ADMIN')")
     SettingsView put(@RequestBody SettingsRequest request, CurrentUser user) {
-        return new SettingsView(
-                regions.change(user.tenantId(), request.defaultRegion()).defaultRegion());
+        return view(regions.change(user.tenantId(), request.defaultRegion(), request.createCardsForUnknownCallers()));
+    }
+
+    private static SettingsView view(TenantSettings settings) {
+        return new SettingsView(settings.defaultRegion(), Boolean.TRUE.equals(settings.createCardsForUnknownCallers()));
     }
 }
