@@ -84,9 +84,16 @@ public class IdempotentWrites {
         try {
             mongo.upsert(query, update, collection);
             return true;
-        } catch (DuplicateKeyException alreadyApplied) {
-            // The document exists but the filter excluded it: the event (or a newer one) is already in.
-            return false;
+        } catch (DuplicateKeyException firstTry) {
+            // Either the document exists and the filter excluded it (already applied), or another writer
+            // created it between our filter and our insert. Only a second try tells the two apart: now the
+            // document exists, so the filter alone decides.
+            try {
+                mongo.upsert(query, update, collection);
+                return true;
+            } catch (DuplicateKeyException alreadyApplied) {
+                return false;
+            }
         }
     }
 }
