@@ -1,0 +1,135 @@
+package org.opencrm.notifications.client;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.LocalDate;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.opencrm.notifications.NotificationsProperties;
+import org.opencrm.platform.web.NotFoundException;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.client.JdkClientHttpRequestFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.web.client.RestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Reads a segment's members from contacts-service ({@code GET /api/contacts/segments/{id}/members}, issue
+ * 4), relaying the caller's token so the campaign reaches exactly the cards the caller may see. Each
+ * member's addresses, consent and birthday come from there: contacts-service owns them and events do not
+ * carry them. The reader is lenient about the shape (a plain array or {@code {items: [...]}}; e-mails and
+ * phones as strings or objects; consent as a boolean or {@code {granted: true}}) because the segments API
+ * is built in parallel with this service.
+ */
+@Component
+class SegmentMembers {
+
+    private static final int PAGE_SIZE = 200;
+    private static final int MAX_PAGES = 500;
+
+    record Member(
+            String contactId,
+            String name,
+            String email,
+            String phone,
+            boolean emailConsent,
+            boolean smsConsent,
+            String language,
+            LocalDate birthday) {}
+
+    private final RestClient http;
+    private final JsonMapper json;
+
+    SegmentMembers(NotificationsProperties properties, JsonMapper json) {
+        var factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build());
+        factory.setReadTimeout(Duration.ofSeconds(30));
+        this.http = RestClient.builder()
+                .baseUrl(properties.clients().contactsUrl().toString())
+                .requestFactory(factory)
+                .build();
+        this.json = json;
+    }
+
+    List<Member> of(String segmentId, String bearerToken) {
+        List<Member> members = new ArrayList<>();
+        for (int page = 0; page < MAX_PAGES; page++) {
+            String body = http.get()
+                    .uri("/api/contacts/segments/{id}/members?page={page}&size={size}", segmentId, page, PAGE_SIZE)
+                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + bearerToken)
+                    .retrieve()
+                    .onStatus(s -> s.value() == 404, (req, res) -> {
+                        throw NotFoundException.of("segment", segmentId);
+                    })
+                    .onStatus(HttpStatusCode::isError, (req, res) -> {
+                        throw new IllegalStateException("contacts-service answered " + res.getStatusCode());
+                    })
+                    .body(String.class);
+            JsonNode root = json.readTree(body == null ? "[]" : body);
+            JsonNode items = root.isArray() ? root : root.path("items");
+            if (!items.isArray() || items.isEmpty()) {
+                break;
+            }
+            items.forEach(item -> members.add(member(item)));
+            if (items.size() < PAGE_SIZE) {
+                break;
+            }
+        }
+        return members;
+    }
+
+    private static Member member(JsonNode item) {
+        JsonNode consent = item.path("marketingConsent");
+        return new Member(
+                text(item.path("id")),
+                text(item.path("displayName")),
+                first(item, "email", "emails"),
+                first(item, "phone", "phones"),
+                granted(consent.path("email")),
+                granted(consent.path("sms")),
+                text(item.path("language")),
+                item.hasNonNull("birthday")
+                        ? LocalDate.parse(item.get("birthday").asString())
+                        : null);
+    }
+
+    private static String first(JsonNode item, String single, String list) {
+        if (item.hasNonNull(single)) {
+            return text(item.get(single));
+        }
+        JsonNode values = item.path(list);
+        if (values.isArray() && !values.isEmpty()) {
+            JsonNode v = values.get(0);
+            if (v.isObject()) {
+                for (String field : List.of("address", "value", "number", "email", "phone")) {
+                    if (v.hasNonNull(field)) {
+                        return v.get(field).asString();
+                    }
+                }
+                return null;
+            }
+            return text(v);
+        }
+        return null;
+    }
+
+    private static boolean granted(JsonNode consent) {
+        if (consent.isBoolean()) {
+            return consent.asBoolean();
+        }
+        if (consent.isObject()) {
+            return consent.path("granted").asBoolean(false)
+                    || "GRANTED".equals(consent.path("status").asString("").toUpperCase(Locale.ROOT));
+        }
+        return false;
+    }
+
+    private static String text(JsonNode node) {
+        return node == null || node.isNull() || node.isMissingNode() ? null : node.asString();
+    }
+}

@@ -1,0 +1,116 @@
+package org.opencrm.notifications;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+
+import com.jayway.jsonpath.JsonPath;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+import org.opencrm.events.contacts.ContactErased;
+
+/** Campaigns to a contacts segment (contacts-service played by WireMock): consent, erasure, unsubscribe. */
+class CampaignTest extends NotificationsTestBase {
+
+    @Test
+    void aCampaignSkipsClientsWithoutConsentAndErasedOnesAndHonoursUnsubscribe() throws Exception {
+        String tenant = unique("t");
+        String segment = "seg-" + tenant;
+        wiremock.stubFor(get(urlPathEqualTo("/api/contacts/segments/" + segment + "/members"))
+                .willReturn(aResponse()
+                        .withHeader("Content-Type", "application/json")
+                        .withBody("""
+                        {"items":[
+                          {"id":"c-yes","displayName":"Yan","emails":["yan@%1$s.test"],"marketingConsent":{"email":{"granted":true,"at":"2026-01-01T00:00:00Z"}}},
+                          {"id":"c-no","displayName":"Nora","emails":["nora@%1$s.test"],"marketingConsent":{"email":{"granted":false}}},
+                          {"id":"c-sms-only","displayName":"Sid","emails":[{"address":"sid@%1$s.test"}],"marketingConsent":{"sms":true}},
+                          {"id":"c-erased","displayName":"Erin","emails":["erin@%1$s.test"],"marketingConsent":{"email":true}},
+                          {"id":"c-ru","displayName":"Руслан","emails":["ruslan@%1$s.test"],"language":"ru","marketingConsent":{"email":true}}
+                        ]}""".formatted(tenant))));
+        publish(new ContactErased(UUID.randomUUID().toString(), tenant, "c-erased", 7, Instant.now(), system()));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> mongo.exists(
+                        new org.springframework.data.mongodb.core.query.Query(where("_id")
+                                .is(tenant + ":c-erased")
+                                .and("erased")
+                                .is(true)),
+                        "client_flags"));
+
+        String token = admin(tenant);
+        var response = call("POST", "/api/campaigns", token, """
+                {"segmentId":"%s","channel":"EMAIL","subject":"Spring sale","body":"10%% off all windows."}""".formatted(segment));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+        assertThat(JsonPath.<Integer>read(response.body(), "$.queued")).isEqualTo(2);
+        assertThat(JsonPath.<Integer>read(response.body(), "$.suppressed")).isEqualTo(3);
+        String campaignId = JsonPath.read(response.body(), "$.campaignId");
+        // the caller's token went to contacts-service, so the segment is read with the caller's visibility
+        assertThat(wiremock.findAll(getRequestedFor(urlPathEqualTo("/api/contacts/segments/" + segment + "/members")))
+                        .getFirst()
+                        .getHeader("Authorization"))
+                .isEqualTo("Bearer " + token);
+
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> mailTo("yan@" + tenant + ".test").size() == 1
+                        && mailTo("ruslan@" + tenant + ".test").size() == 1);
+        for (String nobody : List.of("nora", "sid", "erin")) {
+            assertThat(mailTo(nobody + "@" + tenant + ".test")).isEmpty();
+        }
+        var log = call(
+                "GET", "/api/notifications/deliveries?campaignId=" + campaignId + "&status=SUPPRESSED", token, null);
+        assertThat(JsonPath.<List<String>>read(log.body(), "$[*].reason"))
+                .containsExactlyInAnyOrder("NO_CONSENT", "NO_CONSENT", "ERASED");
+        var yanMail = mailTo("yan@" + tenant + ".test").getFirst();
+        assertThat(yanMail.getSubject()).isEqualTo("Spring sale");
+        String text = yanMail.getContent().toString();
+        assertThat(text).contains("10% off all windows.").contains("Unsubscribe: http");
+        assertThat(mailTo("ruslan@" + tenant + ".test").getFirst().getContent().toString())
+                .contains("Отписаться: http");
+
+        // the link works without a token and withdraws consent for that channel
+        var matcher = Pattern.compile("token=(\\S+)").matcher(text);
+        assertThat(matcher.find()).isTrue();
+        var unsubscribe = HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + port + "/public/unsubscribe?token=" + matcher.group(1)))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(unsubscribe.statusCode()).isEqualTo(200);
+        var forged = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/public/unsubscribe?token=abc.def"))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(forged.statusCode()).isEqualTo(400);
+
+        var second = call("POST", "/api/campaigns", token, """
+                {"segmentId":"%s","channel":"EMAIL","subject":"Summer sale","body":"Again."}""".formatted(segment));
+        assertThat(JsonPath.<Integer>read(second.body(), "$.queued")).isEqualTo(1);
+        String secondId = JsonPath.read(second.body(), "$.campaignId");
+        var secondLog =
+                call("GET", "/api/notifications/deliveries?campaignId=" + secondId + "&status=SUPPRESSED", token, null);
+        assertThat(JsonPath.<List<String>>read(secondLog.body(), "$[*].reason")).contains("UNSUBSCRIBED");
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> mailTo("ruslan@" + tenant + ".test").size() == 2);
+        assertThat(mailTo("yan@" + tenant + ".test")).hasSize(1);
+
+        assertThat(call(
+                                "POST",
+                                "/api/campaigns",
+                                user(tenant, "rep"),
+                                "{\"segmentId\":\"x\",\"channel\":\"EMAIL\",\"body\":\"b\"}")
+                        .statusCode())
+                .isEqualTo(403);
+    }
+}
