@@ -6,6 +6,6 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.EnableScheduling;
 
 @Configuration(proxyBeanMethods = false)
-@EnableConfigurationProperties(ContactsProperties.class)
+@EnableConfigurationProperties({ContactsProperties.class, org.opencrm.contacts.transfer.ImportProperties.class})
 @EnableScheduling
 class ContactsConfiguration {}

@@ -75,6 +75,11 @@ class Contact extends AggregateRoot {
     private Instant createdAt;
     private Instant updatedAt;
 
+    /** The import and file line that created the card, so a resumed import recognises its own cards. */
+    private String importId;
+
+    private Long importLine;
+
     /** The latest leads this card received, so a retried intake never records a lead twice. */
     private List<String> leadIds = new ArrayList<>();
 
@@ -97,7 +102,20 @@ class Contact extends AggregateRoot {
      */
     static Contact create(
             String id, String tenantId, ContactData data, Set<String> extraTerms, Actor by, String importId) {
+        return create(id, tenantId, data, extraTerms, by, importId, null);
+    }
+
+    static Contact create(
+            String id,
+            String tenantId,
+            ContactData data,
+            Set<String> extraTerms,
+            Actor by,
+            String importId,
+            Long importLine) {
         var contact = new Contact(id, tenantId);
+        contact.importId = importId;
+        contact.importLine = importLine;
         contact.createdAt = Instant.now();
         contact.apply(data, extraTerms, contact.createdAt);
         var e = contact.nextEvent(by, contact.createdAt);
@@ -534,6 +552,14 @@ class Contact extends AggregateRoot {
 
     String source() {
         return source;
+    }
+
+    String importId() {
+        return importId;
+    }
+
+    Long importLine() {
+        return importLine;
     }
 
     String companyId() {

@@ -99,6 +99,35 @@ class ContactIndex {
         change(NAMES, keys.names(), new Update().addToSet(CONTACT_IDS, contactId), true);
     }
 
+    /** {@link #add} for many cards in one bulk write per index collection. */
+    void addAll(java.util.Map<String, Keys> keysByContact) {
+        for (String collection : List.of(PHONES, EMAILS, NAMES)) {
+            var bulk = mongo.bulkOps(org.springframework.data.mongodb.core.BulkOperations.BulkMode.UNORDERED, collection);
+            int operations = 0;
+            for (var entry : keysByContact.entrySet()) {
+                for (String key : Duplicates.keysFor(collection, entry.getValue())) {
+                    bulk.upsert(new Query(where("_id").is(key)), new Update().addToSet(CONTACT_IDS, entry.getKey()));
+                    operations++;
+                }
+            }
+            if (operations > 0) {
+                bulk.execute();
+            }
+        }
+    }
+
+    /** The entries of many keys of one index collection in one read: key to the ids it names, unverified. */
+    java.util.Map<String, List<String>> idsOf(String collection, Collection<String> keys) {
+        var result = new java.util.HashMap<String, List<String>>();
+        if (keys.isEmpty()) {
+            return result;
+        }
+        for (Document document : mongo.find(new Query(where("_id").in(keys)), Document.class, collection)) {
+            result.put(document.getString("_id"), document.getList(CONTACT_IDS, String.class, List.of()));
+        }
+        return result;
+    }
+
     void remove(String contactId, Keys keys) {
         change(PHONES, keys.phones(), new Update().pull(CONTACT_IDS, contactId), false);
         change(EMAILS, keys.emails(), new Update().pull(CONTACT_IDS, contactId), false);

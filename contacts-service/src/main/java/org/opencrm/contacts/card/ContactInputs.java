@@ -44,6 +44,11 @@ class ContactInputs {
     }
 
     ContactData toData(ContactInput input, CurrentUser user) {
+        return toData(input, user, null);
+    }
+
+    /** With the tenant's custom field definitions read once by the caller; null reads them here. */
+    ContactData toData(ContactInput input, CurrentUser user, List<CustomFieldDefinition> definitions) {
         var errors = new ArrayList<FieldViolation>();
         for (ConstraintViolation<ContactInput> violation : validator.validate(input)) {
             errors.add(new FieldViolation(path(violation), violation.getMessage()));
@@ -87,7 +92,9 @@ class ContactInputs {
         }
         Map<String, Object> custom = Map.of();
         try {
-            custom = customFields.validate(user.tenantId(), input.customFields());
+            custom = definitions == null
+                    ? customFields.validate(user.tenantId(), input.customFields())
+                    : customFields.validate(user.tenantId(), input.customFields(), definitions);
         } catch (InvalidRequestException e) {
             @SuppressWarnings("unchecked")
             var violations = (List<FieldViolation>) e.getBody().getProperties().get("errors");

@@ -100,8 +100,13 @@ class CustomFields {
      * and missing required fields are each named in the 400 ({@code customFields.<key>}).
      */
     Map<String, Object> validate(String tenantId, Map<String, JsonNode> values) {
+        return validate(tenantId, values, all(tenantId));
+    }
+
+    /** {@link #validate(String, Map)} against definitions read once for many writes (an import batch). */
+    Map<String, Object> validate(String tenantId, Map<String, JsonNode> values, List<CustomFieldDefinition> all) {
         var definitions = new LinkedHashMap<String, CustomFieldDefinition>();
-        all(tenantId).forEach(d -> definitions.put(d.key(), d));
+        all.forEach(d -> definitions.put(d.key(), d));
         var errors = new ArrayList<FieldViolation>();
         var result = new LinkedHashMap<String, Object>();
         Map<String, JsonNode> given = values == null ? Map.of() : values;

@@ -36,10 +36,23 @@ class Duplicates {
 
     /** Live cards {@code data} would duplicate, except {@code self} and pairs already recorded for review. */
     List<DuplicateMatch> find(String tenantId, String self, ContactData data) {
+        return find(tenantId, self, data, this::verified, true);
+    }
+
+    /**
+     * The same check against cards {@code lookup} names per index entry ({@code (collection, key) -> cards});
+     * an import answers it from entries it read for a whole batch, plus the cards the batch creates.
+     */
+    List<DuplicateMatch> find(
+            String tenantId,
+            String self,
+            ContactData data,
+            java.util.function.BiFunction<String, String, List<Contact>> lookup,
+            boolean skipKnownPairs) {
         var reasons = new LinkedHashMap<String, Set<String>>();
         var keys = ContactIndex.keysOf(tenantId, data, true);
         for (String key : keys.phones()) {
-            for (Contact other : verified(ContactIndex.PHONES, key)) {
+            for (Contact other : lookup.apply(ContactIndex.PHONES, key)) {
                 if (other.phones().stream().anyMatch(p -> key.endsWith("|" + p.number()))) {
                     reasons.computeIfAbsent(other.getId(), id -> new LinkedHashSet<>())
                             .add("phone:" + key.substring(tenantId.length() + 1));
@@ -47,7 +60,7 @@ class Duplicates {
             }
         }
         for (String key : keys.emails()) {
-            for (Contact other : verified(ContactIndex.EMAILS, key)) {
+            for (Contact other : lookup.apply(ContactIndex.EMAILS, key)) {
                 if (other.emails().contains(key.substring(tenantId.length() + 1))) {
                     reasons.computeIfAbsent(other.getId(), id -> new LinkedHashSet<>())
                             .add("email:" + key.substring(tenantId.length() + 1));
@@ -55,7 +68,7 @@ class Duplicates {
             }
         }
         for (String key : keys.names()) {
-            for (Contact other : verified(ContactIndex.NAMES, key)) {
+            for (Contact other : lookup.apply(ContactIndex.NAMES, key)) {
                 nameReason(data, other.data())
                         .ifPresent(reason -> reasons.computeIfAbsent(other.getId(), id -> new LinkedHashSet<>())
                                 .add(reason));
@@ -64,7 +77,7 @@ class Duplicates {
         reasons.remove(self);
         var matches = new ArrayList<DuplicateMatch>();
         reasons.forEach((id, why) -> {
-            if (self == null || !known(tenantId, self, id)) {
+            if (self == null || !skipKnownPairs || !known(tenantId, self, id)) {
                 matches.add(new DuplicateMatch(id, List.copyOf(why), score(why)));
             }
         });
@@ -150,7 +163,7 @@ class Duplicates {
         return result.stream().filter(Objects::nonNull).toList();
     }
 
-    private static Set<String> keysFor(String collection, ContactIndex.Keys keys) {
+    static Set<String> keysFor(String collection, ContactIndex.Keys keys) {
         return switch (collection) {
             case ContactIndex.PHONES -> keys.phones();
             case ContactIndex.EMAILS -> keys.emails();
