@@ -26,7 +26,8 @@ record TestKafka(String bootstrapServers, String description) {
                         "group.initial.rebalance.delay.ms", "0",
                         "num.partitions", "1"));
         broker.afterPropertiesSet();
-        Runtime.getRuntime().addShutdownHook(new Thread(broker::destroy, "embedded-kafka-shutdown"));
+        // No shutdown hook: the broker dies with the JVM. Stopping it in a hook raced the Spring contexts
+        // closing in theirs, whose listeners then waited for a broker that was gone.
         return new TestKafka(broker.getBrokersAsString(), "embedded KRaft broker " + broker.getBrokersAsString());
     }
 }
