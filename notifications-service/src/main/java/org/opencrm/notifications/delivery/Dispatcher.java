@@ -14,9 +14,11 @@ import java.time.Instant;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -58,7 +60,7 @@ class Dispatcher implements SmartLifecycle {
     private final Clock clock;
     private final NotificationsProperties.Dispatch settings;
     private final String instanceId = UUID.randomUUID().toString();
-    private final ExecutorService workers = Executors.newVirtualThreadPerTaskExecutor();
+    private volatile ExecutorService workers;
     private ScheduledExecutorService scheduler;
     private final AtomicBoolean polling = new AtomicBoolean();
     private volatile boolean running;
@@ -113,7 +115,11 @@ class Dispatcher implements SmartLifecycle {
 
     void nudge() {
         if (running) {
-            scheduler.execute(this::poll);
+            try {
+                scheduler.execute(this::poll);
+            } catch (RejectedExecutionException stopping) {
+                // the next start polls anyway
+            }
         }
     }
 
@@ -125,18 +131,30 @@ class Dispatcher implements SmartLifecycle {
             for (var entry : senders.entrySet()) {
                 Bulkhead bulkhead = bulkheads.get(entry.getKey());
                 while (running && bulkhead.tryAcquirePermission()) {
-                    var claimed = deliveries.claim(entry.getKey(), instanceId);
+                    Optional<Delivery> claimed;
+                    try {
+                        claimed = deliveries.claim(entry.getKey(), instanceId);
+                    } catch (RuntimeException e) {
+                        bulkhead.releasePermission();
+                        throw e;
+                    }
                     if (claimed.isEmpty()) {
                         bulkhead.releasePermission();
                         break;
                     }
-                    workers.execute(() -> {
-                        try {
-                            process(claimed.get(), entry.getValue());
-                        } finally {
-                            bulkhead.onComplete();
-                        }
-                    });
+                    try {
+                        workers.execute(() -> {
+                            try {
+                                process(claimed.get(), entry.getValue());
+                            } finally {
+                                bulkhead.onComplete();
+                            }
+                        });
+                    } catch (RejectedExecutionException stopping) {
+                        // Stopping: the claim's lease runs out and this or another instance sends it then.
+                        bulkhead.releasePermission();
+                        break;
+                    }
                 }
             }
         } catch (RuntimeException e) {
@@ -209,6 +227,8 @@ class Dispatcher implements SmartLifecycle {
 
     @Override
     public void start() {
+        // Created on every start: a stopped context (tests pause cached ones) is started again later.
+        workers = Executors.newVirtualThreadPerTaskExecutor();
         scheduler = Executors.newSingleThreadScheduledExecutor(
                 Thread.ofPlatform().name("dispatcher").daemon().factory());
         running = true;

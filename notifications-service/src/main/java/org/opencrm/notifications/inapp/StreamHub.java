@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
@@ -76,7 +77,7 @@ class StreamHub implements SmartLifecycle {
             remove.run();
         }
         if (running) {
-            scheduler.execute(() -> push(subscriber));
+            execute(() -> push(subscriber));
         }
         return emitter;
     }
@@ -85,7 +86,7 @@ class StreamHub implements SmartLifecycle {
     void nudge(String tenantId, String userId) {
         var set = subscribers.get(key(tenantId, userId));
         if (set != null && running) {
-            set.forEach(s -> scheduler.execute(() -> push(s)));
+            set.forEach(s -> execute(() -> push(s)));
         }
     }
 
@@ -107,6 +108,14 @@ class StreamHub implements SmartLifecycle {
             log.warn("Could not push notifications to a stream; the next poll tries again", e);
         } finally {
             subscriber.lock.unlock();
+        }
+    }
+
+    private void execute(Runnable task) {
+        try {
+            scheduler.execute(task);
+        } catch (RejectedExecutionException stopping) {
+            // streams are completed on stop; browsers reconnect with Last-Event-ID
         }
     }
 
