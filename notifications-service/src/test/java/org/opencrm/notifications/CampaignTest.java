@@ -1,8 +1,10 @@
 package org.opencrm.notifications;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.absent;
+import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
+import static com.github.tomakehurst.wiremock.client.WireMock.okJson;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -27,17 +29,24 @@ class CampaignTest extends NotificationsTestBase {
     void aCampaignSkipsClientsWithoutConsentAndErasedOnesAndHonoursUnsubscribe() throws Exception {
         String tenant = unique("t");
         String segment = "seg-" + tenant;
-        wiremock.stubFor(get(urlPathEqualTo("/api/contacts/segments/" + segment + "/members"))
-                .willReturn(aResponse()
-                        .withHeader("Content-Type", "application/json")
-                        .withBody("""
+        // contacts-service's answer: cards in pages joined by a cursor
+        String members = "/api/contacts/segments/" + segment + "/members";
+        wiremock.stubFor(
+                get(urlPathEqualTo(members)).withQueryParam("cursor", absent()).willReturn(okJson("""
                         {"items":[
-                          {"id":"c-yes","displayName":"Yan","emails":["yan@%1$s.test"],"marketingConsent":{"email":{"granted":true,"at":"2026-01-01T00:00:00Z"}}},
-                          {"id":"c-no","displayName":"Nora","emails":["nora@%1$s.test"],"marketingConsent":{"email":{"granted":false}}},
-                          {"id":"c-sms-only","displayName":"Sid","emails":[{"address":"sid@%1$s.test"}],"marketingConsent":{"sms":true}},
-                          {"id":"c-erased","displayName":"Erin","emails":["erin@%1$s.test"],"marketingConsent":{"email":true}},
-                          {"id":"c-ru","displayName":"Руслан","emails":["ruslan@%1$s.test"],"language":"ru","marketingConsent":{"email":true}}
-                        ]}""".formatted(tenant))));
+                          {"id":"c-yes","displayName":"Yan","emails":["yan@%1$s.test"],"consent":{"email":{"granted":true,"at":"2026-01-01T00:00:00Z"},"sms":null}},
+                          {"id":"c-no","displayName":"Nora","emails":["nora@%1$s.test"],"consent":{"email":{"granted":false,"at":"2026-02-01T00:00:00Z"}}},
+                          {"id":"c-sms-only","displayName":"Sid","emails":["sid@%1$s.test"],"consent":{"sms":{"granted":true}}}
+                        ],"next":"page-2"}""".formatted(
+                                tenant))));
+        wiremock.stubFor(get(urlPathEqualTo(members))
+                .withQueryParam("cursor", equalTo("page-2"))
+                .willReturn(okJson("""
+                        {"items":[
+                          {"id":"c-erased","displayName":"Erin","emails":["erin@%1$s.test"],"consent":{"email":{"granted":true}},"erased":false},
+                          {"id":"c-archived","displayName":"Arno","emails":["arno@%1$s.test"],"consent":{"email":{"granted":true}},"archived":true},
+                          {"id":"c-ru","displayName":"Руслан","emails":["ruslan@%1$s.test"],"language":"ru","consent":{"email":{"granted":true}}}
+                        ],"next":null}""".formatted(tenant))));
         publish(new ContactErased(UUID.randomUUID().toString(), tenant, "c-erased", 7, Instant.now(), system()));
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> mongo.exists(
@@ -63,7 +72,7 @@ class CampaignTest extends NotificationsTestBase {
         await().atMost(Duration.ofSeconds(30))
                 .until(() -> mailTo("yan@" + tenant + ".test").size() == 1
                         && mailTo("ruslan@" + tenant + ".test").size() == 1);
-        for (String nobody : List.of("nora", "sid", "erin")) {
+        for (String nobody : List.of("nora", "sid", "erin", "arno")) {
             assertThat(mailTo(nobody + "@" + tenant + ".test")).isEmpty();
         }
         var log = call(

@@ -13,16 +13,16 @@ import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
+import org.springframework.web.util.UriComponentsBuilder;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Reads a segment's members from contacts-service ({@code GET /api/contacts/segments/{id}/members}, issue
- * 4), relaying the caller's token so the campaign reaches exactly the cards the caller may see. Each
+ * Reads a segment's members from contacts-service ({@code GET /api/contacts/segments/{id}/members?size&cursor},
+ * answering {@code {items: [card...], next: cursor}}), relaying the caller's token so the campaign reaches exactly the cards the caller may see. Each
  * member's addresses, consent and birthday come from there: contacts-service owns them and events do not
- * carry them. The reader is lenient about the shape (a plain array or {@code {items: [...]}}; e-mails and
- * phones as strings or objects; consent as a boolean or {@code {granted: true}}) because the segments API
- * is built in parallel with this service.
+ * carry them. The reader takes what it needs and is lenient about the rest (e-mails and phones as strings
+ * or objects, consent as {@code {granted, at}} or a boolean), so additions to the card do not break it.
  */
 @Component
 class SegmentMembers {
@@ -58,9 +58,15 @@ class SegmentMembers {
 
     List<Member> of(String segmentId, String bearerToken) {
         List<Member> members = new ArrayList<>();
+        String cursor = null;
         for (int page = 0; page < MAX_PAGES; page++) {
+            var uri = UriComponentsBuilder.fromPath("/api/contacts/segments/{id}/members")
+                    .queryParam("size", PAGE_SIZE);
+            if (cursor != null) {
+                uri.queryParam("cursor", cursor);
+            }
             String body = http.get()
-                    .uri("/api/contacts/segments/{id}/members?page={page}&size={size}", segmentId, page, PAGE_SIZE)
+                    .uri(uri.buildAndExpand(segmentId).encode().toUri().toString())
                     .header(HttpHeaders.AUTHORIZATION, "Bearer " + bearerToken)
                     .retrieve()
                     .onStatus(s -> s.value() == 404, (req, res) -> {
@@ -72,11 +78,19 @@ class SegmentMembers {
                     .body(String.class);
             JsonNode root = json.readTree(body == null ? "[]" : body);
             JsonNode items = root.isArray() ? root : root.path("items");
-            if (!items.isArray() || items.isEmpty()) {
-                break;
+            if (items.isArray()) {
+                for (JsonNode item : items) {
+                    // archived and erased cards get no campaign messages, whatever their consent says
+                    if (!item.path("erased").asBoolean(false)
+                            && !item.path("archived").asBoolean(false)) {
+                        members.add(member(item));
+                    }
+                }
             }
-            items.forEach(item -> members.add(member(item)));
-            if (items.size() < PAGE_SIZE) {
+            cursor = root.isObject() && root.hasNonNull("next")
+                    ? root.get("next").asString()
+                    : null;
+            if (cursor == null || cursor.isBlank()) {
                 break;
             }
         }
@@ -84,7 +98,7 @@ class SegmentMembers {
     }
 
     private static Member member(JsonNode item) {
-        JsonNode consent = item.path("marketingConsent");
+        JsonNode consent = item.has("consent") ? item.path("consent") : item.path("marketingConsent");
         return new Member(
                 text(item.path("id")),
                 text(item.path("displayName")),
