@@ -6,12 +6,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.opencrm.platform.web.PlatformWebTest;
-import org.opencrm.testkit.TestInfrastructure;
 import org.opencrm.testkit.jwt.TestJwts;
 import org.springframework.boot.test.system.CapturedOutput;
 import org.springframework.boot.test.system.OutputCaptureExtension;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,11 +19,6 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @ExtendWith(OutputCaptureExtension.class)
 class ActuatorEndpointsTest extends PlatformWebTest {
-
-    @DynamicPropertySource
-    static void kafka(DynamicPropertyRegistry registry) {
-        registry.add("spring.kafka.bootstrap-servers", TestInfrastructure::kafkaBootstrapServers);
-    }
 
     @Test
     void prometheusServesHttpAndJvmMetrics() {

@@ -11,7 +11,7 @@ import org.springframework.context.annotation.Import;
 
 /**
  * A minimal service for the platform's own tests: every auto-configuration a real service gets, one test
- * controller, the test kit's MongoDB-protocol server. Kafka is configured but only the health test starts a broker.
+ * controller, the test kit's MongoDB-protocol server and Kafka broker.
  */
 @SpringBootConfiguration
 @EnableAutoConfiguration
@@ -22,6 +22,8 @@ public class PlatformTestApp {
     public static Map<String, Object> properties() {
         var properties = new LinkedHashMap<String, Object>(TestJwts.springProperties());
         properties.put("spring.mongodb.uri", TestInfrastructure.mongoUri("platform-test-" + UUID.randomUUID()));
+        // Without a reachable broker the platform's topic declarations hold the start-up for the admin timeout.
+        properties.put("spring.kafka.bootstrap-servers", TestInfrastructure.kafkaBootstrapServers());
         properties.put("crm.security.public-paths", "/test/public/**");
         return properties;
     }

@@ -60,6 +60,13 @@ public class TestController {
         return Map.of("pong", "yes");
     }
 
+    @GetMapping("/test/public/traceparent")
+    Map<String, String> traceparent(
+            @org.springframework.web.bind.annotation.RequestHeader(name = "traceparent", defaultValue = "none")
+                    String traceparent) {
+        return Map.of("traceparent", traceparent);
+    }
+
     @PostMapping("/test/widgets")
     @ResponseStatus(HttpStatus.CREATED)
     Widget create(@Valid @RequestBody CreateWidget request) {
