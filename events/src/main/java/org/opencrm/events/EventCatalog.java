@@ -27,6 +27,7 @@ import org.opencrm.events.deals.DealWon;
 import org.opencrm.events.notifications.NotificationFailed;
 import org.opencrm.events.notifications.NotificationSent;
 import org.opencrm.events.tasks.DealWithoutNextStep;
+import org.opencrm.events.tasks.RuleNotificationRequested;
 import org.opencrm.events.tasks.TaskCancelled;
 import org.opencrm.events.tasks.TaskCompleted;
 import org.opencrm.events.tasks.TaskCreated;
@@ -71,6 +72,7 @@ public final class EventCatalog {
             new EventType<>("crm.tasks.TaskOverdue.v1", TaskOverdue.class, Topics.TASKS),
             new EventType<>("crm.tasks.TaskReassigned.v1", TaskReassigned.class, Topics.TASKS),
             new EventType<>("crm.tasks.DealWithoutNextStep.v1", DealWithoutNextStep.class, Topics.TASKS),
+            new EventType<>("crm.tasks.RuleNotificationRequested.v1", RuleNotificationRequested.class, Topics.TASKS),
             new EventType<>("crm.teams.TeamUpdated.v1", TeamUpdated.class, Topics.TEAMS),
             new EventType<>("crm.notifications.NotificationSent.v1", NotificationSent.class, Topics.NOTIFICATIONS),
             new EventType<>("crm.notifications.NotificationFailed.v1", NotificationFailed.class, Topics.NOTIFICATIONS));
