@@ -25,7 +25,8 @@ class ResilienceTest extends GatewayTestSupport {
             assertThat(response.body())
                     .contains("\"type\":\"https://opencrm.org/problems/service-unavailable\"")
                     .contains("\"capability\":\"deals, pipelines and documents\"")
-                    .contains("\"reason\":\"timeout\"");
+                    .contains("\"reason\":\"timeout\"")
+                    .contains("\"instance\":\"/api/deals/d1\"");
             assertThat(took).isBetween(DEALS_TIMEOUT, DEALS_TIMEOUT.plusSeconds(2));
         } finally {
             deals.delay(Duration.ZERO);

@@ -51,6 +51,9 @@ public final class Problems {
         }
     }
 
+    /** The exchange attribute holding the path as the client sent it (set by the first filter). */
+    static final String ORIGINAL_PATH = Problems.class.getName() + ".originalPath";
+
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     private Problems() {}
@@ -61,6 +64,13 @@ public final class Problems {
     }
 
     public static Mono<Void> write(ServerWebExchange exchange, Type type, String detail, Map<String, ?> members) {
+        return write(
+                exchange, type, detail, members, exchange.getRequest().getPath().value());
+    }
+
+    /** With the path the client asked for as {@code instance}, for answers given after a {@code forward:}. */
+    public static Mono<Void> write(
+            ServerWebExchange exchange, Type type, String detail, Map<String, ?> members, String instance) {
         ServerHttpResponse response = exchange.getResponse();
         if (response.isCommitted()) {
             return Mono.empty();
@@ -70,7 +80,11 @@ public final class Problems {
         body.put("title", type.title);
         body.put("status", type.status().value());
         body.put("detail", detail);
-        body.put("instance", exchange.getRequest().getPath().value());
+        // the path the client called, also after a forward: to the circuit breaker's fallback
+        body.put(
+                "instance",
+                exchange.getAttributeOrDefault(
+                        ORIGINAL_PATH, exchange.getRequest().getPath().value()));
         traceId(exchange).ifPresent(id -> body.put("traceId", id));
         body.putAll(members);
         byte[] bytes = JSON.writeValueAsString(body).getBytes(StandardCharsets.UTF_8);

@@ -32,6 +32,8 @@ class RequestIdFilter implements WebFilter, Ordered {
         exchange.getResponse().getHeaders().set(HEADER, id);
         var mutated = exchange.mutate().request(request).build();
         mutated.getAttributes().put(ATTRIBUTE, id);
+        mutated.getAttributes()
+                .put(Problems.ORIGINAL_PATH, exchange.getRequest().getPath().value());
         return chain.filter(mutated);
     }
 
