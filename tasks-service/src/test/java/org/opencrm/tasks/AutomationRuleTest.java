@@ -109,6 +109,78 @@ class AutomationRuleTest extends TasksIntegrationTest {
         assertThat(fields).contains("createTask.dueIn");
     }
 
+    @Test
+    void aNotifyRuleEmitsExactlyOneNotificationRequestPerTriggerEventEvenWhenTheEventArrivesTwice() {
+        String tenant = unique("t");
+        String measurers = unique("measurers");
+        var created = post("/api/automation-rules", admin(tenant), """
+                {"name": "Tell the head", "trigger": "DealStageChanged",
+                 "conditions": {"pipelineId": "pipeline-windows"},
+                 "notifyPeople": {"recipients": [{"kind": "TEAM_HEAD", "teamId": "%s"}, {"kind": "DEAL_OWNER"}],
+                   "message": "{deal.title} needs a measurer ({deal.amount})"}}
+                """.formatted(measurers));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String rule = created.json("$.id");
+        assertThat(created.<List<?>>json("$.notifyPeople.recipients")).hasSize(2);
+        String deal = unique("deal");
+        send(dealCreated(tenant, deal, "manager-1", "sales"));
+        var entered = stageChanged(tenant, deal, 2, "first-call", "measurement", "OPEN", "manager-1", "sales");
+
+        var next = stageChanged(tenant, deal, 3, "measurement", "approval", "OPEN", "manager-1", "sales");
+
+        try (var topic = tasksTopic()) {
+            send(entered);
+            send(entered);
+            // The deal's next event fires the rule too; the deal's events are handled in order, so once its
+            // request is published the second delivery of the first has been handled.
+            send(next);
+            topic.await(event(tenant, "RuleNotificationRequested"), 2, Duration.ofSeconds(20));
+            var all = settle(topic, event(tenant, "RuleNotificationRequested"));
+            List<String> triggers = all.stream()
+                    .map(r -> this.<String>fieldOf(r, "$.triggerEventId"))
+                    .toList();
+            assertThat(triggers).containsExactlyInAnyOrder(entered.eventId(), next.eventId());
+            var requested = all.stream()
+                    .filter(r -> entered.eventId().equals(this.<String>fieldOf(r, "$.triggerEventId")))
+                    .findFirst()
+                    .orElseThrow();
+
+            assertThat(this.<String>fieldOf(requested, "$.ruleId")).isEqualTo(rule);
+            assertThat(this.<String>fieldOf(requested, "$.ruleName")).isEqualTo("Tell the head");
+            assertThat(this.<String>fieldOf(requested, "$.triggerEventId")).isEqualTo(entered.eventId());
+            assertThat(this.<String>fieldOf(requested, "$.triggerEventType"))
+                    .isEqualTo("crm.deals.DealStageChanged.v1");
+            assertThat(this.<String>fieldOf(requested, "$.dealId")).isEqualTo(deal);
+            assertThat(this.<String>fieldOf(requested, "$.departmentId")).isEqualTo("sales");
+            assertThat(this.<String>fieldOf(requested, "$.message"))
+                    .isEqualTo("Windows for the Smiths needs a measurer (1200.00 EUR)");
+            assertThat(this.<String>fieldOf(requested, "$.recipients[0].kind")).isEqualTo("TEAM_HEAD");
+            assertThat(this.<String>fieldOf(requested, "$.recipients[0].teamId"))
+                    .isEqualTo(measurers);
+            assertThat(this.<String>fieldOf(requested, "$.recipients[1].kind")).isEqualTo("DEAL_OWNER");
+            assertThat(this.<String>fieldOf(requested, "$.recipients[1].userId"))
+                    .isEqualTo("manager-1");
+        }
+        // A notify-only rule creates no task.
+        assertThat(get("/api/tasks?dealId=" + deal, admin(tenant)).<List<?>>json("$.items"))
+                .isEmpty();
+    }
+
+    @Test
+    void aRuleNeedsAnActionAndAUserRecipientNeedsItsUser() {
+        String tenant = unique("t");
+        var none = post("/api/automation-rules", admin(tenant), """
+                {"name": "x", "trigger": "DealWon"}
+                """);
+        assertThat(none.status()).isEqualTo(400);
+        var noUser = post("/api/automation-rules", admin(tenant), """
+                {"name": "x", "trigger": "DealWon", "notifyPeople": {"recipients": [{"kind": "USER"}]}}
+                """);
+        assertThat(noUser.status()).isEqualTo(400);
+        List<String> fields = noUser.json("$.errors[*].field");
+        assertThat(fields).contains("notifyPeople.recipients[0].userId");
+    }
+
     private <T> T fieldOf(org.apache.kafka.clients.consumer.ConsumerRecord<String, String> record, String path) {
         return field(record, path);
     }

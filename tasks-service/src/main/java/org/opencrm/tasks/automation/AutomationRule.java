@@ -2,12 +2,14 @@ package org.opencrm.tasks.automation;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.util.List;
+import org.opencrm.events.tasks.RuleRecipient;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 /**
- * "When this event happens and these conditions hold, create this task." Conditions left null match
- * anything.
+ * "When this event happens and these conditions hold, create this task and/or notify these people."
+ * Conditions left null match anything; a rule has at least one of the two actions.
  */
 @Document(AutomationRule.COLLECTION)
 record AutomationRule(
@@ -18,6 +20,7 @@ record AutomationRule(
         Trigger trigger,
         Conditions conditions,
         TaskAction createTask,
+        NotifyAction notifyPeople,
         Instant updatedAt,
         String updatedBy) {
 
@@ -74,4 +77,17 @@ record AutomationRule(
             TEAM_HEAD
         }
     }
+
+    /**
+     * @param recipients who is told; team kinds default to the deal's (or lead's) department
+     * @param message text with the same placeholders as {@link TaskAction#titleTemplate}; null lets
+     *     notifications word it ("rule X fired on deal Y")
+     */
+    record NotifyAction(List<Recipient> recipients, String message) {}
+
+    /**
+     * @param teamId for {@code TEAM_HEAD} and {@code TEAM}; null means the trigger's department
+     * @param userId for {@code USER}
+     */
+    record Recipient(RuleRecipient.Kind kind, String teamId, String userId) {}
 }

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.opencrm.events.tasks.RuleRecipient;
 import org.opencrm.platform.security.CurrentUser;
 import org.opencrm.platform.web.FieldViolation;
 import org.opencrm.platform.web.InvalidRequestException;
@@ -97,25 +98,11 @@ class RuleController {
 
     private AutomationRule toRule(String id, RuleRequest request, CurrentUser user) {
         var errors = new ArrayList<FieldViolation>();
-        var action = request.createTask();
-        try {
-            var due = Duration.parse(action.dueIn());
-            if (due.isNegative()) {
-                errors.add(new FieldViolation("createTask.dueIn", "must not be negative"));
-            }
-        } catch (DateTimeException e) {
-            errors.add(new FieldViolation("createTask.dueIn", "must be an ISO-8601 duration such as P1D or PT4H"));
+        if (request.createTask() == null && request.notifyPeople() == null) {
+            errors.add(new FieldViolation("createTask", "a rule needs createTask, notifyPeople or both"));
         }
-        var assignee = action.assignee();
-        switch (assignee.mode()) {
-            case TEAM_ROLE -> {
-                require(assignee.teamId(), "createTask.assignee.teamId", errors);
-                require(assignee.role(), "createTask.assignee.role", errors);
-            }
-            case TEAM_HEAD -> require(assignee.teamId(), "createTask.assignee.teamId", errors);
-            case USER -> require(assignee.userId(), "createTask.assignee.userId", errors);
-            case DEAL_OWNER -> {}
-        }
+        var taskAction = request.createTask() == null ? null : taskAction(request.createTask(), errors);
+        var notifyAction = request.notifyPeople() == null ? null : notifyAction(request.notifyPeople(), errors);
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
@@ -135,24 +122,63 @@ class RuleController {
                                 c.minAmount(),
                                 c.missedCall(),
                                 c.appealTopic()),
-                new AutomationRule.TaskAction(
-                        action.titleTemplate(),
-                        action.type(),
-                        action.priority(),
-                        new AutomationRule.Assignee(
-                                assignee.mode(),
-                                assignee.teamId(),
-                                assignee.role() == null ? null : assignee.role().toUpperCase(),
-                                assignee.userId()),
-                        action.dueIn(),
-                        Boolean.TRUE.equals(action.businessHours())),
+                taskAction,
+                notifyAction,
                 clock.instant(),
                 user.userId());
     }
 
+    private static AutomationRule.TaskAction taskAction(
+            RuleRequest.TaskActionRequest action, List<FieldViolation> errors) {
+        try {
+            var due = Duration.parse(action.dueIn());
+            if (due.isNegative()) {
+                errors.add(new FieldViolation("createTask.dueIn", "must not be negative"));
+            }
+        } catch (DateTimeException e) {
+            errors.add(new FieldViolation("createTask.dueIn", "must be an ISO-8601 duration such as P1D or PT4H"));
+        }
+        var assignee = action.assignee();
+        switch (assignee.mode()) {
+            case TEAM_ROLE -> {
+                require(assignee.teamId(), "createTask.assignee.teamId", errors);
+                require(assignee.role(), "createTask.assignee.role", errors);
+            }
+            case TEAM_HEAD -> require(assignee.teamId(), "createTask.assignee.teamId", errors);
+            case USER -> require(assignee.userId(), "createTask.assignee.userId", errors);
+            case DEAL_OWNER -> {}
+        }
+        return new AutomationRule.TaskAction(
+                action.titleTemplate(),
+                action.type(),
+                action.priority(),
+                new AutomationRule.Assignee(
+                        assignee.mode(),
+                        assignee.teamId(),
+                        assignee.role() == null ? null : assignee.role().toUpperCase(),
+                        assignee.userId()),
+                action.dueIn(),
+                Boolean.TRUE.equals(action.businessHours()));
+    }
+
+    /** Team kinds may leave the team to the trigger's department; a user kind must name the user. */
+    private static AutomationRule.NotifyAction notifyAction(
+            RuleRequest.NotifyActionRequest action, List<FieldViolation> errors) {
+        var recipients = new ArrayList<AutomationRule.Recipient>();
+        for (int i = 0; i < action.recipients().size(); i++) {
+            var r = action.recipients().get(i);
+            if (r.kind() == RuleRecipient.Kind.USER) {
+                require(r.userId(), "notifyPeople.recipients[" + i + "].userId", errors);
+            }
+            recipients.add(new AutomationRule.Recipient(r.kind(), r.teamId(), r.userId()));
+        }
+        String message = action.message() == null || action.message().isBlank() ? null : action.message();
+        return new AutomationRule.NotifyAction(List.copyOf(recipients), message);
+    }
+
     private static void require(String value, String field, List<FieldViolation> errors) {
         if (value == null || value.isBlank()) {
-            errors.add(new FieldViolation(field, "is required for this assignee mode"));
+            errors.add(new FieldViolation(field, "is required for this assignee mode or recipient kind"));
         }
     }
 }

@@ -17,6 +17,7 @@ import org.opencrm.events.deals.DealCreated;
 import org.opencrm.events.deals.DealLost;
 import org.opencrm.events.deals.DealStageChanged;
 import org.opencrm.events.deals.DealWon;
+import org.opencrm.events.tasks.RuleRecipient;
 import org.opencrm.platform.consumer.EventIds;
 import org.opencrm.tasks.contact.ContactMerges;
 import org.opencrm.tasks.deal.DealState;
@@ -24,15 +25,16 @@ import org.opencrm.tasks.task.Task;
 import org.opencrm.tasks.task.Tasks;
 import org.opencrm.tasks.team.Team;
 import org.opencrm.tasks.team.Teams;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 
 /**
- * Turns trigger events into tasks. The task created by a rule for an event has an id derived from the
- * event id and the rule id, so a redelivered event, or the same event handled by two instances, meets the
- * unique {@code _id} and creates nothing more.
+ * Turns trigger events into tasks and notification requests. What a rule creates for an event (its task,
+ * its {@link RuleNotification}) has an id derived from the event id and the rule id, so a redelivered
+ * event, or the same event handled by two instances, meets the unique {@code _id} and creates nothing more.
  */
 @Component
 public class RuleEngine {
@@ -82,7 +84,12 @@ public class RuleEngine {
                 AutomationRule.class);
         for (var rule : rules) {
             if (matches(rule.conditions(), facts.get())) {
-                createTask(rule, event, facts.get());
+                if (rule.createTask() != null) {
+                    createTask(rule, event, facts.get());
+                }
+                if (rule.notifyPeople() != null) {
+                    notify(rule, event, facts.get());
+                }
             }
         }
     }
@@ -122,6 +129,31 @@ public class RuleEngine {
                 rule.id(),
                 event.eventId());
         tasks.insertOnce(Task.create(taskId, event.tenantId(), draft, AUTOMATION, now));
+    }
+
+    private void notify(AutomationRule rule, CrmEvent event, Facts facts) {
+        String id = RuleNotification.idFor(event, rule.id());
+        if (mongo.exists(new Query(Criteria.where("_id").is(id)), RuleNotification.class)) {
+            return;
+        }
+        var action = rule.notifyPeople();
+        var recipients = action.recipients().stream()
+                .map(r -> switch (r.kind()) {
+                    case DEAL_OWNER -> new RuleRecipient(r.kind(), facts.ownerId(), null);
+                    case USER -> new RuleRecipient(r.kind(), r.userId(), null);
+                    case TEAM_HEAD, TEAM ->
+                        new RuleRecipient(r.kind(), null, r.teamId() != null ? r.teamId() : facts.departmentId());
+                })
+                .toList();
+        String contactId = facts.contactId() == null ? null : contacts.survivor(event.tenantId(), facts.contactId());
+        String message = action.message() == null ? null : title(action.message(), event.tenantId(), facts, contactId);
+        var request =
+                new RuleNotification.Request(facts.dealId(), contactId, facts.departmentId(), recipients, message);
+        try {
+            mongo.insert(RuleNotification.fire(rule, event, request, AUTOMATION, clock.instant()));
+        } catch (DuplicateKeyException firedByAnotherDelivery) {
+            // The other instance or the earlier delivery recorded the one event; nothing to add.
+        }
     }
 
     private String title(String template, String tenantId, Facts facts, String contactId) {

@@ -3,17 +3,21 @@ package org.opencrm.tasks.automation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import java.math.BigDecimal;
+import java.util.List;
+import org.opencrm.events.tasks.RuleRecipient;
 
 record RuleRequest(
         @NotBlank @Size(max = 200) String name,
         Boolean enabled,
         @NotNull AutomationRule.Trigger trigger,
         @Valid ConditionsRequest conditions,
-        @NotNull @Valid TaskActionRequest createTask) {
+        @Valid TaskActionRequest createTask,
+        @Valid NotifyActionRequest notifyPeople) {
 
     record ConditionsRequest(
             @Size(max = 100) String pipelineId,
@@ -41,5 +45,17 @@ record RuleRequest(
             @NotNull AutomationRule.Assignee.Mode mode,
             @Size(max = 100) String teamId,
             @Size(max = 40) String role,
+            @Size(max = 100) String userId) {}
+
+    /**
+     * @param message at most 500 characters: a notification points somewhere, it is not a letter
+     */
+    record NotifyActionRequest(
+            @NotEmpty @Size(max = 20) List<@NotNull @Valid RecipientRequest> recipients,
+            @Size(max = 500) String message) {}
+
+    record RecipientRequest(
+            @NotNull RuleRecipient.Kind kind,
+            @Size(max = 100) String teamId,
             @Size(max = 100) String userId) {}
 }

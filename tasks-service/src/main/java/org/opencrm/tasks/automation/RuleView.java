@@ -9,6 +9,7 @@ record RuleView(
         AutomationRule.Trigger trigger,
         AutomationRule.Conditions conditions,
         AutomationRule.TaskAction createTask,
+        AutomationRule.NotifyAction notifyPeople,
         Instant updatedAt,
         String updatedBy) {
 
@@ -20,6 +21,7 @@ record RuleView(
                 rule.trigger(),
                 rule.conditions(),
                 rule.createTask(),
+                rule.notifyPeople(),
                 rule.updatedAt(),
                 rule.updatedBy());
     }
