@@ -36,18 +36,25 @@ class RoundRobin {
         var query = new Query(where("_id").is(id).and("recent").ne(leadKey));
         var update =
                 new Update().inc("seq", 1).push("recent").slice(-REMEMBERED).each(leadKey);
-        try {
-            var counted = mongo.findAndModify(
-                    query,
-                    update,
-                    FindAndModifyOptions.options().returnNew(true).upsert(true),
-                    Document.class,
-                    COLLECTION);
-            if (counted != null) {
-                return position(counted, leadKey);
+        // Two tries: a first insert of the cursor can collide with another lead's first insert; on the
+        // second try the cursor exists and the filter alone decides whether this lead is counted yet.
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                var counted = mongo.findAndModify(
+                        query,
+                        update,
+                        FindAndModifyOptions.options().returnNew(true).upsert(true),
+                        Document.class,
+                        COLLECTION);
+                if (counted != null) {
+                    return position(counted, leadKey);
+                }
+            } catch (DuplicateKeyException collided) {
+                var cursor = mongo.findById(id, Document.class, COLLECTION);
+                if (cursor != null && cursor.getList("recent", String.class).contains(leadKey)) {
+                    return position(cursor, leadKey); // this lead was counted already
+                }
             }
-        } catch (DuplicateKeyException alreadyCounted) {
-            // The cursor exists and already holds this lead: the upsert's insert collided with it.
         }
         var cursor = mongo.findById(id, Document.class, COLLECTION);
         return position(cursor, leadKey);
