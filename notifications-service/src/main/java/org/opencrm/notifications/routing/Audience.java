@@ -15,5 +15,10 @@ public enum Audience {
     /** The operator a call was routed to. */
     OPERATOR,
     /** Every active member of the deal's or task's team. */
-    TEAM
+    TEAM,
+    /**
+     * The people an automation rule named (RuleNotificationRequested): deal owner, users, heads or active
+     * members of a team, resolved from the event's recipients.
+     */
+    RULE_RECIPIENTS
 }

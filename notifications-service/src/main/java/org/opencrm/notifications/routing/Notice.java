@@ -2,12 +2,16 @@ package org.opencrm.notifications.routing;
 
 import java.time.Instant;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import org.opencrm.events.CrmEvent;
 import org.opencrm.events.calls.CallStarted;
 import org.opencrm.events.deals.DealWon;
 import org.opencrm.events.tasks.DealWithoutNextStep;
+import org.opencrm.events.tasks.RuleNotificationRequested;
+import org.opencrm.events.tasks.RuleRecipient;
 import org.opencrm.events.tasks.TaskCreated;
 import org.opencrm.events.tasks.TaskDueSoon;
 import org.opencrm.events.tasks.TaskOverdue;
@@ -18,6 +22,7 @@ import org.opencrm.events.tasks.TaskReassigned;
  * and the instants to show (formatted per recipient, in their zone and language).
  *
  * @param urgent urgent notices ignore quiet hours (an overdue escalation, a ringing phone)
+ * @param ruleRecipients the people an automation rule named, for {@link Audience#RULE_RECIPIENTS}
  */
 record Notice(
         String topic,
@@ -25,7 +30,18 @@ record Notice(
         String teamId,
         Map<Audience, String> people,
         Map<String, String> values,
-        Map<String, Instant> times) {
+        Map<String, Instant> times,
+        List<RuleRecipient> ruleRecipients) {
+
+    Notice(
+            String topic,
+            boolean urgent,
+            String teamId,
+            Map<Audience, String> people,
+            Map<String, String> values,
+            Map<String, Instant> times) {
+        this(topic, urgent, teamId, people, values, times, List.of());
+    }
 
     static Optional<Notice> of(CrmEvent event) {
         return Optional.ofNullable(
@@ -84,6 +100,28 @@ record Notice(
                                         : " (" + d.amount().amount().toPlainString() + " "
                                                 + d.amount().currency() + ")");
                         yield new Notice("DealWon", false, d.departmentId(), people, values, Map.of());
+                    }
+                    case RuleNotificationRequested r -> {
+                        var people = new HashMap<Audience, String>();
+                        r.recipients().stream()
+                                .filter(p -> p.kind() == RuleRecipient.Kind.DEAL_OWNER)
+                                .findFirst()
+                                .ifPresent(owner -> put(people, Audience.OWNER, owner.userId()));
+                        var values = new HashMap<String, String>();
+                        put(values, "ruleName", r.ruleName());
+                        put(values, "dealId", r.dealId());
+                        // A rule without text still says something: its name, which the administrator chose.
+                        values.put(
+                                "message",
+                                Objects.requireNonNullElse(r.message(), Objects.requireNonNullElse(r.ruleName(), "")));
+                        yield new Notice(
+                                "RuleNotificationRequested",
+                                false,
+                                r.departmentId(),
+                                people,
+                                values,
+                                Map.of(),
+                                r.recipients());
                     }
                     default -> null;
                 });

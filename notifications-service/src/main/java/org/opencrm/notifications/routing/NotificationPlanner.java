@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Stream;
 import org.opencrm.events.CrmEvent;
 import org.opencrm.events.EventCatalog;
 import org.opencrm.events.notifications.NotificationChannel;
@@ -151,6 +152,15 @@ public class NotificationPlanner {
         return switch (audience) {
             case TEAM_HEADS -> directory.heads(tenant, notice.teamId());
             case TEAM -> directory.members(tenant, notice.teamId());
+            case RULE_RECIPIENTS ->
+                notice.ruleRecipients().stream()
+                        .flatMap(r -> switch (r.kind()) {
+                            case DEAL_OWNER, USER -> Stream.ofNullable(r.userId());
+                            case TEAM_HEAD -> directory.heads(tenant, r.teamId()).stream();
+                            case TEAM -> directory.members(tenant, r.teamId()).stream();
+                        })
+                        .distinct()
+                        .toList();
             default ->
                 notice.people().containsKey(audience) ? List.of(notice.people().get(audience)) : List.of();
         };

@@ -34,7 +34,8 @@ class Routes {
             "DealWithoutNextStep", List.of(new RouteRule(Audience.OWNER, Set.of(IN_APP, EMAIL))),
             // The screen pop: only in-app, because it is useless a minute later.
             "CallStarted", List.of(new RouteRule(Audience.OPERATOR, Set.of(IN_APP))),
-            "DealWon", List.of(new RouteRule(Audience.TEAM, Set.of(IN_APP))));
+            "DealWon", List.of(new RouteRule(Audience.TEAM, Set.of(IN_APP))),
+            "RuleNotificationRequested", List.of(new RouteRule(Audience.RULE_RECIPIENTS, Set.of(IN_APP, EMAIL))));
 
     @Document("routes")
     record TenantRoute(

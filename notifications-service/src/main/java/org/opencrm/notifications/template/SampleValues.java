@@ -25,6 +25,9 @@ final class SampleValues {
                 Map.entry("direction", "INBOUND"),
                 Map.entry("contactIds", "contact-7"),
                 Map.entry("amountSuffix", " (1200.00 EUR)"),
+                Map.entry("ruleName", ru ? "Замер назначен" : "Measurement booked"),
+                Map.entry(
+                        "message", ru ? "Окна для Смитов: нужен замерщик" : "Windows for the Smiths needs a measurer"),
                 Map.entry("periodName", ru ? "Ежедневный" : "Daily"),
                 Map.entry("report", ru ? "Просрочено: 1\n- Перезвонить клиенту" : "Overdue: 1\n- Call the client back"),
                 Map.entry("subject", ru ? "Скидка 10%" : "10% off"),
