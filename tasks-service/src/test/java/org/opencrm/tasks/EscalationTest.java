@@ -23,7 +23,7 @@ class EscalationTest extends TasksIntegrationTest {
 
         try (var topic = tasksTopic()) {
             TestClock.INSTANCE.advance(Duration.ofMinutes(2));
-            var overdue = topic.await(event(tenant, "TaskOverdue", task), 1, Duration.ofSeconds(10));
+            var overdue = topic.await(event(tenant, "TaskOverdue", task), 1, Duration.ofSeconds(30));
             assertThat(this.<String>value(overdue.getFirst(), "$.assigneeId")).isEqualTo("anna");
             assertThat(this.<String>value(overdue.getFirst(), "$.departmentId")).isEqualTo(team);
             assertThat(settle(topic, event(tenant, "TaskOverdue", task))).hasSize(1);
@@ -32,7 +32,7 @@ class EscalationTest extends TasksIntegrationTest {
                     .isEmpty();
 
             TestClock.INSTANCE.advance(Duration.ofMinutes(10));
-            var reassigned = topic.await(event(tenant, "TaskReassigned", task), 1, Duration.ofSeconds(10));
+            var reassigned = topic.await(event(tenant, "TaskReassigned", task), 1, Duration.ofSeconds(30));
             assertThat(this.<String>value(reassigned.getFirst(), "$.fromAssigneeId"))
                     .isEqualTo("anna");
             assertThat(this.<String>value(reassigned.getFirst(), "$.toAssigneeId"))
@@ -76,14 +76,14 @@ class EscalationTest extends TasksIntegrationTest {
             assertThat(topic.drain(event(tenant, "TaskDueSoon", task), Duration.ofMillis(600)))
                     .isEmpty();
             TestClock.INSTANCE.advance(Duration.ofMinutes(6));
-            topic.await(event(tenant, "TaskDueSoon", task), 1, Duration.ofSeconds(10));
+            topic.await(event(tenant, "TaskDueSoon", task), 1, Duration.ofSeconds(30));
             assertThat(settle(topic, event(tenant, "TaskDueSoon", task))).hasSize(1);
 
             var moved = patch(
                     "/api/tasks/" + task, token, "{\"dueAt\": \"%s\"}".formatted(now().plus(Duration.ofMinutes(5))));
             assertThat(moved.status()).as(moved.body()).isEqualTo(200);
-            topic.await(event(tenant, "TaskDueSoon", task), 2, Duration.ofSeconds(10));
-            topic.await(event(tenant, "TaskUpdated", task), 1, Duration.ofSeconds(10));
+            topic.await(event(tenant, "TaskDueSoon", task), 2, Duration.ofSeconds(30));
+            topic.await(event(tenant, "TaskUpdated", task), 1, Duration.ofSeconds(30));
         }
     }
 
@@ -104,12 +104,12 @@ class EscalationTest extends TasksIntegrationTest {
         assertThat(absent.status()).as(absent.body()).isEqualTo(200);
 
         try (var topic = tasksTopic()) {
-            var reassigned = topic.await(event(tenant, "TaskReassigned", task), 1, Duration.ofSeconds(10));
+            var reassigned = topic.await(event(tenant, "TaskReassigned", task), 1, Duration.ofSeconds(30));
             assertThat(this.<String>value(reassigned.getFirst(), "$.toAssigneeId"))
                     .isEqualTo("boris");
             assertThat(this.<String>value(reassigned.getFirst(), "$.reason")).isEqualTo("ASSIGNEE_ABSENT");
         }
-        await().atMost(Duration.ofSeconds(5))
+        await().atMost(Duration.ofSeconds(15))
                 .until(() -> "boris".equals(get("/api/tasks/" + task, admin).json("$.assigneeId")));
     }
 

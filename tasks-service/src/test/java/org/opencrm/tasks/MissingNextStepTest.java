@@ -26,7 +26,7 @@ class MissingNextStepTest extends TasksIntegrationTest {
 
         try (var topic = tasksTopic()) {
             TestClock.INSTANCE.advance(Duration.ofMinutes(2));
-            var first = topic.await(event(tenant, "DealWithoutNextStep", deal), 1, Duration.ofSeconds(10));
+            var first = topic.await(event(tenant, "DealWithoutNextStep", deal), 1, Duration.ofSeconds(30));
             assertThat(field(first.getFirst(), "$.ownerId").toString()).isEqualTo("m1");
             assertThat((Object) field(first.getFirst(), "$.lastTaskId")).isNull();
             TestClock.INSTANCE.advance(Duration.ofMinutes(5));
@@ -40,7 +40,7 @@ class MissingNextStepTest extends TasksIntegrationTest {
             assertThat(post("/api/tasks/" + task + "/cancel", owner, "{}").status())
                     .isEqualTo(200);
             TestClock.INSTANCE.advance(Duration.ofMinutes(2));
-            var second = topic.await(event(tenant, "DealWithoutNextStep", deal), 2, Duration.ofSeconds(10));
+            var second = topic.await(event(tenant, "DealWithoutNextStep", deal), 2, Duration.ofSeconds(30));
             assertThat(field(second.get(1), "$.lastTaskId").toString()).isEqualTo(task);
             TestClock.INSTANCE.advance(Duration.ofMinutes(5));
             assertThat(settle(topic, event(tenant, "DealWithoutNextStep", deal)))

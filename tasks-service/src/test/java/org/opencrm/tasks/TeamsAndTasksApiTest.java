@@ -19,7 +19,7 @@ class TeamsAndTasksApiTest extends TasksIntegrationTest {
         assertThat(saved.raw().headers().firstValue("ETag")).isPresent();
 
         try (var topic = tasksTopic()) {
-            var updated = topic.await(event(tenant, "TeamUpdated", team), 1, Duration.ofSeconds(10));
+            var updated = topic.await(event(tenant, "TeamUpdated", team), 1, Duration.ofSeconds(30));
             assertThat(field(updated.getFirst(), "$.members[*].userId").toString())
                     .contains("anna", "boris");
             assertThat(field(updated.getFirst(), "$.headUserIds[0]").toString()).isEqualTo("head-" + team);
@@ -121,9 +121,9 @@ class TeamsAndTasksApiTest extends TasksIntegrationTest {
         var handedOn = patch("/api/tasks/" + task, anna, "{\"assigneeId\": \"boris\", \"priority\": \"HIGH\"}");
         assertThat(handedOn.status()).as(handedOn.body()).isEqualTo(200);
         try (var topic = tasksTopic()) {
-            var reassigned = topic.await(event(tenant, "TaskReassigned", task), 1, Duration.ofSeconds(10));
+            var reassigned = topic.await(event(tenant, "TaskReassigned", task), 1, Duration.ofSeconds(30));
             assertThat(field(reassigned.getFirst(), "$.reason").toString()).isEqualTo("MANUAL");
-            topic.await(event(tenant, "TaskUpdated", task), 1, Duration.ofSeconds(10));
+            topic.await(event(tenant, "TaskUpdated", task), 1, Duration.ofSeconds(30));
         }
     }
 }
