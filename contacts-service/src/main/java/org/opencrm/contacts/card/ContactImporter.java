@@ -147,8 +147,7 @@ public class ContactImporter {
                 Contact pending = created.get(target);
                 if (pending != null) {
                     // Two rows of one batch are one client: the card is created once, with both rows' data.
-                    Contact combined = newCard(
-                            target, settings, mergedData(pending.data(), row), pending.importLine());
+                    Contact combined = newCard(target, settings, mergedData(pending.data(), row), pending.importLine());
                     created.put(target, combined);
                     known.add(combined);
                 } else {

@@ -102,7 +102,8 @@ class ContactIndex {
     /** {@link #add} for many cards in one bulk write per index collection. */
     void addAll(java.util.Map<String, Keys> keysByContact) {
         for (String collection : List.of(PHONES, EMAILS, NAMES)) {
-            var bulk = mongo.bulkOps(org.springframework.data.mongodb.core.BulkOperations.BulkMode.UNORDERED, collection);
+            var bulk =
+                    mongo.bulkOps(org.springframework.data.mongodb.core.BulkOperations.BulkMode.UNORDERED, collection);
             int operations = 0;
             for (var entry : keysByContact.entrySet()) {
                 for (String key : Duplicates.keysFor(collection, entry.getValue())) {

@@ -54,7 +54,12 @@ class SegmentController {
             @NotNull @Size(max = 30) Map<@NotBlank @Size(max = 60) String, @NotNull @Size(max = 200) String> filter) {}
 
     record SegmentView(
-            String id, String name, Map<String, String> filter, String createdBy, Instant createdAt, Instant updatedAt) {
+            String id,
+            String name,
+            Map<String, String> filter,
+            String createdBy,
+            Instant createdAt,
+            Instant updatedAt) {
 
         static SegmentView of(Segment s) {
             return new SegmentView(s.id(), s.name(), s.filterParams(), s.createdBy(), s.createdAt(), s.updatedAt());

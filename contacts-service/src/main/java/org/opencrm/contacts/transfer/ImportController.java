@@ -187,7 +187,12 @@ class ImportController {
     ImportView cancel(@PathVariable String id, CurrentUser user) {
         var job = load(id, user);
         var notStarted = mongo.findAndModify(
-                new Query(where("_id").is(job.id()).and("status").is(ImportJob.Status.QUEUED).and("lockedBy").is(null)),
+                new Query(where("_id")
+                        .is(job.id())
+                        .and("status")
+                        .is(ImportJob.Status.QUEUED)
+                        .and("lockedBy")
+                        .is(null)),
                 new Update()
                         .set("status", ImportJob.Status.CANCELLED)
                         .set("cancelRequested", true)
@@ -199,10 +204,8 @@ class ImportController {
             return ImportView.of(notStarted);
         }
         mongo.updateFirst(
-                new Query(where("_id")
-                        .is(job.id())
-                        .and("status")
-                        .in(ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)),
+                new Query(
+                        where("_id").is(job.id()).and("status").in(ImportJob.Status.QUEUED, ImportJob.Status.RUNNING)),
                 new Update().set("cancelRequested", true),
                 ImportJob.class);
         return ImportView.of(mongo.findById(job.id(), ImportJob.class));
@@ -221,9 +224,7 @@ class ImportController {
         }
         var columns = new ArrayList<String>();
         for (String column : header) {
-            String field = mapping != null
-                    ? mapping.get(column)
-                    : importer.isField(tenantId, column) ? column : null;
+            String field = mapping != null ? mapping.get(column) : importer.isField(tenantId, column) ? column : null;
             columns.add(field);
         }
         if (columns.stream().allMatch(java.util.Objects::isNull)) {

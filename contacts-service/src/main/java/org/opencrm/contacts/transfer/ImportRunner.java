@@ -55,10 +55,9 @@ class ImportRunner {
         this.files = files;
         this.importer = importer;
         this.properties = properties;
-        this.executor = Executors.newFixedThreadPool(properties.threads() + 1, Thread.ofPlatform()
-                .name("contact-import-", 0)
-                .daemon(true)
-                .factory());
+        this.executor = Executors.newFixedThreadPool(
+                properties.threads() + 1,
+                Thread.ofPlatform().name("contact-import-", 0).daemon(true).factory());
         this.slots = new Semaphore(properties.threads());
     }
 
@@ -111,7 +110,8 @@ class ImportRunner {
                 .set("status", ImportJob.Status.RUNNING)
                 .set("lockedBy", instance)
                 .set("lockedUntil", now.plus(properties.lease()));
-        var job = mongo.findAndModify(query, update, FindAndModifyOptions.options().returnNew(true), ImportJob.class);
+        var job = mongo.findAndModify(
+                query, update, FindAndModifyOptions.options().returnNew(true), ImportJob.class);
         if (job != null && job.startedAt() == null) {
             mongo.updateFirst(
                     new Query(where("_id").is(job.id())), new Update().set("startedAt", now), ImportJob.class);
@@ -126,7 +126,10 @@ class ImportRunner {
             log.warn("import {} was taken over by another instance", job.id());
         } catch (RuntimeException | IOException e) {
             log.error("import {} failed", job.id(), e);
-            finish(job.id(), ImportJob.Status.FAILED, "the file could not be processed: " + e.getClass().getSimpleName());
+            finish(
+                    job.id(),
+                    ImportJob.Status.FAILED,
+                    "the file could not be processed: " + e.getClass().getSimpleName());
         }
     }
 
@@ -255,7 +258,12 @@ class ImportRunner {
                 }
             }
             var saved = mongo.findAndModify(
-                    new Query(where("_id").is(jobId).and("lockedBy").is(instance).and("position").is(from)),
+                    new Query(where("_id")
+                            .is(jobId)
+                            .and("lockedBy")
+                            .is(instance)
+                            .and("position")
+                            .is(from)),
                     new Update()
                             .set("position", position)
                             .set("created", created)

@@ -27,8 +27,7 @@ class ImportUploadSize {
     FilterRegistrationBean<OncePerRequestFilter> importUploadSizeFilter() {
         var registration = new FilterRegistrationBean<OncePerRequestFilter>(new OncePerRequestFilter() {
             @Override
-            protected void doFilterInternal(
-                    HttpServletRequest request, HttpServletResponse response, FilterChain chain)
+            protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
                     throws ServletException, IOException {
                 boolean upload = "POST".equals(request.getMethod())
                         && PATH.equals(request.getRequestURI())

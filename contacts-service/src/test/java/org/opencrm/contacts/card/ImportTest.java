@@ -11,11 +11,16 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 
-/** CSV imports as asynchronous jobs: exact counts and rejected rows, duplicate policies. */
+/**
+ * CSV imports as asynchronous jobs: exact counts and rejected rows, duplicate policies. Runs after the other
+ * classes of the shared context: the relay publishes the 89,000 imported cards' events for a long while.
+ */
+@Order(Integer.MAX_VALUE)
 class ImportTest extends ContactsApiTest {
 
     HttpResponse<String> upload(String token, String csv, String options) {
@@ -43,9 +48,11 @@ class ImportTest extends ContactsApiTest {
     }
 
     HttpResponse<String> finished(String id, String token, Duration within) {
-        return await().atMost(within).pollInterval(Duration.ofMillis(500)).until(
-                () -> get("/api/contacts/imports/" + id, token),
-                r -> List.of("COMPLETED", "FAILED", "CANCELLED").contains((String) json(r, "$.status")));
+        return await().atMost(within)
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> get("/api/contacts/imports/" + id, token),
+                        r -> List.of("COMPLETED", "FAILED", "CANCELLED").contains((String) json(r, "$.status")));
     }
 
     private static String enc(String text) {
@@ -68,8 +75,15 @@ class ImportTest extends ContactsApiTest {
                 phone = "12-not-a-phone";
                 badLines.add(line);
             }
-            csv.append("Client").append(i).append(",Row").append(i).append(',').append(phone)
-                    .append(",c").append(i).append("@example.com,whatever\n");
+            csv.append("Client")
+                    .append(i)
+                    .append(",Row")
+                    .append(i)
+                    .append(',')
+                    .append(phone)
+                    .append(",c")
+                    .append(i)
+                    .append("@example.com,whatever\n");
         }
         long started = System.nanoTime();
         var accepted = upload(admin(tenant), csv.toString(), """
@@ -132,7 +146,8 @@ class ImportTest extends ContactsApiTest {
                 Duration.ofMinutes(2));
         assertThat(json(both, "$.created").toString()).isEqualTo("1");
         assertThat(cards(other)).isEqualTo(2);
-        assertThat(json(get("/api/contacts/duplicates", admin(other)), "$.items[0].origin").toString())
+        assertThat(json(get("/api/contacts/duplicates", admin(other)), "$.items[0].origin")
+                        .toString())
                 .isEqualTo("IMPORT");
     }
 
@@ -146,7 +161,8 @@ class ImportTest extends ContactsApiTest {
         var ok = upload(manager(tenant, "m1", "sales"), "firstName\nAnna\n", "{\"duplicatePolicy\": \"SKIP\"}");
         assertThat(ok.statusCode()).isEqualTo(202);
         String id = json(ok, "$.id");
-        assertThat(get("/api/contacts/imports/" + id, manager(tenant, "m2", "sales")).statusCode())
+        assertThat(get("/api/contacts/imports/" + id, manager(tenant, "m2", "sales"))
+                        .statusCode())
                 .isEqualTo(404);
         var done = finished(id, manager(tenant, "m1", "sales"), Duration.ofMinutes(2));
         assertThat(json(done, "$.created").toString()).isEqualTo("1");

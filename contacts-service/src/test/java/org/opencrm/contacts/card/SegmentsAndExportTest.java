@@ -33,8 +33,7 @@ class SegmentsAndExportTest extends ContactsApiTest {
         String m2 = manager(tenant, "m2", "sales");
         for (int i = 0; i < 3; i++) {
             create(m1, """
-                    {"kind": "PERSON", "firstName": "Vip%d", "lastName": "One", "tags": ["vip"], "customFields": {"budget": 100}}"""
-                    .formatted(i));
+                    {"kind": "PERSON", "firstName": "Vip%d", "lastName": "One", "tags": ["vip"], "customFields": {"budget": 100}}""".formatted(i));
         }
         create(m2, """
                 {"kind": "PERSON", "firstName": "Vip", "lastName": "Two", "tags": ["vip"], "customFields": {"budget": 100}}""");
@@ -67,9 +66,7 @@ class SegmentsAndExportTest extends ContactsApiTest {
                         .toString())
                 .isEqualTo("5");
         assertThat(post("/api/contacts/segments", m1, """
-                        {"name": "bad", "filter": {"cf.nope": "1", "owner": "x"}}""")
-                        .statusCode())
-                .isEqualTo(400);
+                        {"name": "bad", "filter": {"cf.nope": "1", "owner": "x"}}""").statusCode()).isEqualTo(400);
         assertThat(get("/api/contacts/segments/" + id, admin(newTenant())).statusCode())
                 .isEqualTo(404);
     }
@@ -91,13 +88,23 @@ class SegmentsAndExportTest extends ContactsApiTest {
         assertThat(response.headers().firstValue("Content-Type").orElse("")).startsWith("text/csv");
         var lines = response.body().split("\r\n");
         assertThat(lines).hasSize(2);
-        assertThat(lines[0]).startsWith("id,kind,firstName,lastName,name,phones").endsWith(",cf.budget");
+        assertThat(lines[0])
+                .startsWith("id,kind,firstName,lastName,name,phones")
+                .endsWith(",cf.budget");
         assertThat(lines[1])
                 .contains("Anna,Quote", "+79160001122", "\"Main st. 1, \"\"Block\"\" A\"", "vip")
                 .endsWith(",250");
         assertThat(send("GET", "/api/contacts/export?cf.unknown=1", m1, null).statusCode())
                 .isEqualTo(400);
-        assertThat(send("GET", "/api/contacts/export", org.opencrm.testkit.jwt.TestJwts.user("an-1").tenant(tenant).departments("sales").roles("ANALYST").mint(), null)
+        assertThat(send(
+                                "GET",
+                                "/api/contacts/export",
+                                org.opencrm.testkit.jwt.TestJwts.user("an-1")
+                                        .tenant(tenant)
+                                        .departments("sales")
+                                        .roles("ANALYST")
+                                        .mint(),
+                                null)
                         .statusCode())
                 .isEqualTo(403);
     }
@@ -118,8 +125,10 @@ class SegmentsAndExportTest extends ContactsApiTest {
                             "address", "Street " + i + " " + filler,
                             "sortName", "first" + i,
                             "version", 0L))
-                    .append("phones", List.of(new Document("number", "+7916" + String.format("%07d", i))
-                            .append("type", "OTHER"))));
+                    .append(
+                            "phones",
+                            List.of(new Document("number", "+7916" + String.format("%07d", i))
+                                    .append("type", "OTHER"))));
             if (batch.size() == 5000) {
                 mongo.getCollection("contacts").insertMany(batch);
                 batch.clear();
@@ -138,12 +147,14 @@ class SegmentsAndExportTest extends ContactsApiTest {
             assertThat(reader.readLine()).contains("First");
             // The client stops reading: the server must stop reading cards once the network buffers are full.
             long[] last = {-1};
-            await().pollInterval(Duration.ofMillis(500)).atMost(Duration.ofSeconds(60)).until(() -> {
-                long now = (long) (counter.count() - before);
-                boolean stalled = now == last[0];
-                last[0] = now;
-                return stalled;
-            });
+            await().pollInterval(Duration.ofMillis(500))
+                    .atMost(Duration.ofSeconds(60))
+                    .until(() -> {
+                        long now = (long) (counter.count() - before);
+                        boolean stalled = now == last[0];
+                        last[0] = now;
+                        return stalled;
+                    });
             assertThat(last[0])
                     .as("cards read while the client paused (the response is about %d MB)", total * 400 / 1_000_000)
                     .isLessThan(total / 2);

@@ -72,11 +72,13 @@ class TelephonyTest extends ContactsApiTest {
                     r -> id.equals(r.key()) && ofType(r, "crm.contacts.InteractionLogged.v1"),
                     1,
                     Duration.ofSeconds(30));
-            var interaction = (InteractionLogged) EventRecords.decode(logged.getFirst()).orElseThrow();
+            var interaction =
+                    (InteractionLogged) EventRecords.decode(logged.getFirst()).orElseThrow();
             assertThat(interaction.interactionId()).isEqualTo(endedCall.interactionId());
             assertThat(interaction.callId()).isEqualTo(callId);
             assertThat(interaction.userId()).isEqualTo("op-7");
-            assertThat(events.drain(r -> ofType(r, "crm.calls.CallStarted.v1") && callId.equals(r.key()),
+            assertThat(events.drain(
+                            r -> ofType(r, "crm.calls.CallStarted.v1") && callId.equals(r.key()),
                             Duration.ofMillis(500)))
                     .hasSize(1);
             assertThat(events.drain(
