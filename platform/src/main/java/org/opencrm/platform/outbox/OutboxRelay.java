@@ -47,6 +47,7 @@ public class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int MAX_ROUNDS_PER_CLAIM = 10;
+    private static final Duration SWEEP_BUDGET = Duration.ofSeconds(5);
 
     private final MongoTemplate mongo;
     private final PendingMarkers markers;
@@ -105,16 +106,25 @@ public class OutboxRelay implements SmartLifecycle {
         }
     }
 
-    /** Publishes whatever the markers left behind say is waiting; returns how many markers it handled. */
+    /**
+     * Publishes whatever the markers left behind say is waiting, batch after batch while there is more and
+     * for at most a few seconds (a bulk import leaves many at once); returns how many markers it handled.
+     */
     public int sweep() {
-        Instant now = clock.instant();
-        List<String> due = markers.due(now, now.minus(properties.markerGrace()), properties.sweepBatch());
-        due.forEach(this::publish);
+        long deadline = System.nanoTime() + SWEEP_BUDGET.toNanos();
+        int handled = 0;
+        List<String> due;
+        do {
+            Instant now = clock.instant();
+            due = markers.due(now, now.minus(properties.markerGrace()), properties.sweepBatch());
+            due.forEach(this::publish);
+            handled += due.size();
+        } while (due.size() == properties.sweepBatch() && System.nanoTime() < deadline);
         pending.set(markers.count());
         lagMillis.set(markers.oldestTouch()
                 .map(t -> Duration.between(t, clock.instant()).toMillis())
                 .orElse(0L));
-        return due.size();
+        return handled;
     }
 
     /** Publishes one aggregate's waiting events if no other relay holds it. */
