@@ -48,6 +48,7 @@ public class OutboxRelay implements SmartLifecycle {
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int MAX_ROUNDS_PER_CLAIM = 10;
     private static final Duration SWEEP_BUDGET = Duration.ofSeconds(5);
+    private static final Duration STOP_GRACE = Duration.ofSeconds(3);
 
     private final MongoTemplate mongo;
     private final PendingMarkers markers;
@@ -301,7 +302,14 @@ public class OutboxRelay implements SmartLifecycle {
         if (pool != null) {
             pool.shutdown();
             try {
-                pool.awaitTermination(properties.sendTimeout().toMillis(), TimeUnit.MILLISECONDS);
+                // A send stuck on an unreachable broker must not eat the whole shutdown grace period.
+                // Abandoning it is safe: its marker stays pending and is published again after a restart
+                // or by another instance once the lease runs out (at-least-once, consumers deduplicate).
+                if (!pool.awaitTermination(STOP_GRACE.toMillis(), TimeUnit.MILLISECONDS)) {
+                    log.info("Outbox relay {} stopping with sends in flight; they stay pending", relayId);
+                    pool.shutdownNow();
+                    pool.awaitTermination(1, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
