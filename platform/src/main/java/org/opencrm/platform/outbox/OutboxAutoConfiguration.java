@@ -80,6 +80,12 @@ public class OutboxAutoConfiguration {
     }
 
     @Bean
+    @ConditionalOnMissingBean
+    AggregateBatchWriter aggregateBatchWriter(MongoTemplate mongo, ObjectProvider<OutboxRelay> relay) {
+        return new AggregateBatchWriter(mongo, relay::getObject, Clock.systemUTC());
+    }
+
+    @Bean
     OutboxEntityCallbacks outboxEntityCallbacks(
             ObjectProvider<OutboxRelay> relay, ObjectProvider<Tracer> tracer, ObjectProvider<Propagator> propagator) {
         Supplier<String> traceparent = () -> currentTraceparent(tracer.getIfAvailable(), propagator.getIfAvailable());

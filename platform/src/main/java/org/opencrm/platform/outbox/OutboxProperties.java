@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     delivery timeout so two relays never publish one aggregate at once
  * @param sendTimeout how long to wait for the broker to acknowledge a batch
  * @param retryBackoff first delay before a failed publish is retried; doubles up to retryBackoffMax
+ * @param sweepBatch markers claimed and published together (one claim, one read of their outboxes, one
+ *     producer flush, one bulk write each to advance and to pull) by the sweeper and after a bulk insert
  */
 @ConfigurationProperties("crm.outbox")
 public record OutboxProperties(
@@ -31,4 +33,4 @@ public record OutboxProperties(
         @DefaultValue("30s") Duration sendTimeout,
         @DefaultValue("500ms") Duration retryBackoff,
         @DefaultValue("30s") Duration retryBackoffMax,
-        @DefaultValue("200") int sweepBatch) {}
+        @DefaultValue("500") int sweepBatch) {}

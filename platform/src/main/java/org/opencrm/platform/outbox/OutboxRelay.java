@@ -9,8 +9,12 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -27,6 +31,7 @@ import org.opencrm.platform.events.EventRecords;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
@@ -108,6 +113,22 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     /**
+     * Asks for prompt publication of many aggregates' events (a bulk insert's): they are published in batches
+     * of {@code sweepBatch} markers, each batch with a fixed number of round trips ({@link #publishAll}).
+     */
+    void nudgeAll(List<String> markerIds) {
+        var pool = workers;
+        if (pool == null) {
+            return;
+        }
+        int size = Math.max(1, properties.sweepBatch());
+        for (int from = 0; from < markerIds.size(); from += size) {
+            var batch = List.copyOf(markerIds.subList(from, Math.min(markerIds.size(), from + size)));
+            pool.execute(() -> publishAll(batch));
+        }
+    }
+
+    /**
      * Publishes whatever the markers left behind say is waiting, batch after batch while there is more and
      * for at most a few seconds (a bulk import leaves many at once); returns how many markers it handled.
      */
@@ -118,7 +139,7 @@ public class OutboxRelay implements SmartLifecycle {
         do {
             Instant now = clock.instant();
             due = markers.due(now, now.minus(properties.markerGrace()), properties.sweepBatch());
-            due.forEach(this::publish);
+            publishAll(due);
             handled += due.size();
         } while (due.size() == properties.sweepBatch() && System.nanoTime() < deadline);
         pending.set(markers.count());
@@ -158,8 +179,191 @@ public class OutboxRelay implements SmartLifecycle {
             }
             markers.release(markerId, relayId);
         } catch (RuntimeException e) {
-            retryLater(current, e);
+            retryLater(current, relayId, e);
         }
+    }
+
+    /**
+     * {@link #publish} for many aggregates at once, with the same guarantees and a fixed number of round trips
+     * per batch instead of per aggregate: one claim of all free markers (under an owner name unique to this
+     * call, so two batches of this relay never share a claim), one read of their aggregates' outboxes per
+     * collection, every send followed by one producer flush, one bulk write each to advance the markers'
+     * watermarks and to pull the acknowledged entries, one re-read of the markers, one bulk delete of the
+     * settled ones and one release of the rest. An aggregate a writer touched meanwhile goes round again.
+     */
+    void publishAll(List<String> markerIds) {
+        if (markerIds.isEmpty()) {
+            return;
+        }
+        String owner = relayId + "/" + UUID.randomUUID().toString().substring(0, 8);
+        Collection<PendingMarkers.Claim> current = markers.claimAll(
+                        markerIds, owner, clock.instant(), properties.lease())
+                .values();
+        if (current.isEmpty()) {
+            return;
+        }
+        try {
+            for (int round = 0; round < MAX_ROUNDS_PER_CLAIM; round++) {
+                var done = publishOutboxes(current, owner);
+                if (done.isEmpty()) {
+                    return;
+                }
+                current = done;
+                var reread = markers.rereadAll(
+                        done.stream().map(PendingMarkers.Claim::markerId).toList(), owner);
+                var settled = new ArrayList<PendingMarkers.Claim>();
+                var again = new ArrayList<PendingMarkers.Claim>();
+                for (var claim : done) {
+                    var now = reread.get(claim.markerId());
+                    if (now == null) {
+                        continue; // the lease ran out and another relay has it
+                    }
+                    if (now.generation() != claim.generation()) {
+                        again.add(now); // a writer added events meanwhile: go round again
+                    } else {
+                        settled.add(claim);
+                    }
+                }
+                markers.settleAll(settled, owner, clock.instant().minus(properties.markerGrace()));
+                if (again.isEmpty()) {
+                    return;
+                }
+                current = again;
+            }
+            markers.releaseAll(
+                    current.stream().map(PendingMarkers.Claim::markerId).toList(), owner);
+        } catch (RuntimeException e) {
+            for (var claim : current) {
+                retryLater(claim, owner, e);
+            }
+        }
+    }
+
+    /** One batch's sends and acknowledgements, per aggregate. */
+    private record Batch(
+            PendingMarkers.Claim claim,
+            List<OutboxEntry> stored,
+            List<OutboxEntry> entries,
+            List<CompletableFuture<SendResult<String, String>>> sends) {}
+
+    /**
+     * {@link #publishOutbox} for many claims: returns the claims whose sends were all acknowledged, with their
+     * new watermarks; the others are released for a retry.
+     */
+    private List<PendingMarkers.Claim> publishOutboxes(Collection<PendingMarkers.Claim> claims, String owner) {
+        var stored = loadAll(claims);
+        var batches = new ArrayList<Batch>(claims.size());
+        boolean sent = false;
+        for (var claim : claims) {
+            var all = stored.getOrDefault(claim.markerId(), List.of());
+            var entries = all.stream()
+                    .filter(e -> e.aggregateVersion() > claim.publishedThrough())
+                    .toList();
+            var sends = new ArrayList<CompletableFuture<SendResult<String, String>>>(entries.size());
+            for (OutboxEntry entry : entries) {
+                sends.add(kafka.send(toRecord(entry)));
+                sent = true;
+            }
+            batches.add(new Batch(claim, all, entries, sends));
+        }
+        if (sent) {
+            kafka.flush();
+        }
+        var done = new ArrayList<PendingMarkers.Claim>(claims.size());
+        var failed = new LinkedHashMap<PendingMarkers.Claim, RuntimeException>();
+        var advanced = new LinkedHashMap<String, Long>();
+        var pulls = new LinkedHashMap<String, Map<String, Long>>();
+        long deadline = System.nanoTime() + properties.sendTimeout().toNanos();
+        for (var batch : batches) {
+            var claim = batch.claim();
+            long through = claim.publishedThrough();
+            RuntimeException failure = null;
+            for (int i = 0; i < batch.sends().size() && failure == null; i++) {
+                try {
+                    batch.sends().get(i).get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+                    through = batch.entries().get(i).aggregateVersion();
+                    published.increment();
+                } catch (ExecutionException | TimeoutException e) {
+                    failure = new IllegalStateException(
+                            "publishing " + batch.entries().get(i).type() + " failed", e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    failure = new IllegalStateException("interrupted while publishing", e);
+                }
+            }
+            if (through > claim.publishedThrough()) {
+                advanced.put(claim.markerId(), through);
+            }
+            long acknowledged = through;
+            if (batch.stored().stream().anyMatch(e -> e.aggregateVersion() <= acknowledged)) {
+                pulls.computeIfAbsent(claim.collection(), c -> new LinkedHashMap<>())
+                        .put(claim.aggregateId(), through);
+            }
+            if (failure != null) {
+                failed.put(claim, failure);
+            } else {
+                done.add(claim.publishedThrough(through));
+            }
+        }
+        // As for one aggregate: the watermark is stored before the acknowledged entries are removed.
+        markers.advanceAll(advanced, owner);
+        pulls.forEach((collection, throughById) -> {
+            var bulk = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, collection);
+            throughById.forEach((aggregateId, through) -> bulk.updateOne(
+                    new Query(where("_id").is(aggregateId)),
+                    new Update().pull("outbox", new Document("aggregateVersion", new Document("$lte", through)))));
+            bulk.execute();
+        });
+        failed.forEach((claim, failure) -> retryLater(claim, owner, failure));
+        return done;
+    }
+
+    /** The outboxes of many claims' aggregates, one read per collection: marker id to entries, oldest first. */
+    private Map<String, List<OutboxEntry>> loadAll(Collection<PendingMarkers.Claim> claims) {
+        var byCollection = new LinkedHashMap<String, List<PendingMarkers.Claim>>();
+        claims.forEach(c -> byCollection
+                .computeIfAbsent(c.collection(), k -> new ArrayList<>())
+                .add(c));
+        var result = new HashMap<String, List<OutboxEntry>>();
+        byCollection.forEach((collection, ofCollection) -> {
+            var query = new Query(where("_id")
+                    .in(ofCollection.stream()
+                            .map(PendingMarkers.Claim::aggregateId)
+                            .toList()));
+            query.fields().include("outbox");
+            var outboxes = new HashMap<String, List<OutboxEntry>>();
+            for (Document aggregate : mongo.find(query, Document.class, collection)) {
+                outboxes.put(aggregate.get("_id").toString(), entries(aggregate));
+            }
+            for (var claim : ofCollection) {
+                result.put(claim.markerId(), outboxes.getOrDefault(claim.aggregateId(), List.of()));
+            }
+        });
+        return result;
+    }
+
+    private List<OutboxEntry> entries(Document aggregate) {
+        var outbox = aggregate.getList("outbox", Document.class);
+        if (outbox == null) {
+            return List.of();
+        }
+        return outbox.stream()
+                .map(d -> mongo.getConverter().read(OutboxEntry.class, d))
+                .sorted(Comparator.comparingLong(OutboxEntry::aggregateVersion))
+                .toList();
+    }
+
+    private org.apache.kafka.clients.producer.ProducerRecord<String, String> toRecord(OutboxEntry entry) {
+        return EventRecords.toRecord(
+                entry.topic(),
+                entry.key(),
+                entry.eventId(),
+                entry.type(),
+                entry.occurredAt(),
+                entry.tenantId(),
+                entry.payload(),
+                source,
+                entry.traceparent());
     }
 
     /**
@@ -177,16 +381,7 @@ public class OutboxRelay implements SmartLifecycle {
                 .toList();
         List<CompletableFuture<SendResult<String, String>>> sends = new ArrayList<>(entries.size());
         for (OutboxEntry entry : entries) {
-            sends.add(kafka.send(EventRecords.toRecord(
-                    entry.topic(),
-                    entry.key(),
-                    entry.eventId(),
-                    entry.type(),
-                    entry.occurredAt(),
-                    entry.tenantId(),
-                    entry.payload(),
-                    source,
-                    entry.traceparent())));
+            sends.add(kafka.send(toRecord(entry)));
         }
         // Only the acknowledged prefix counts as published: with an idempotent producer a later record of
         // the same partition is never written when an earlier one failed, so the rest is retried in order.
@@ -216,7 +411,7 @@ public class OutboxRelay implements SmartLifecycle {
                     claim.collection());
         }
         if (failure != null) {
-            retryLater(claim, failure);
+            retryLater(claim, relayId, failure);
             return Optional.empty();
         }
         return Optional.of(claim.publishedThrough(through));
@@ -226,16 +421,10 @@ public class OutboxRelay implements SmartLifecycle {
         var query = new Query(where("_id").is(claim.aggregateId()));
         query.fields().include("outbox");
         Document aggregate = mongo.findOne(query, Document.class, claim.collection());
-        if (aggregate == null || aggregate.getList("outbox", Document.class) == null) {
-            return List.of();
-        }
-        return aggregate.getList("outbox", Document.class).stream()
-                .map(d -> mongo.getConverter().read(OutboxEntry.class, d))
-                .sorted(Comparator.comparingLong(OutboxEntry::aggregateVersion))
-                .toList();
+        return aggregate == null ? List.of() : entries(aggregate);
     }
 
-    private void retryLater(PendingMarkers.Claim claim, RuntimeException e) {
+    private void retryLater(PendingMarkers.Claim claim, String owner, RuntimeException e) {
         failures.increment();
         long factor = 1L << Math.min(claim.attempts(), 16);
         Duration delay = properties.retryBackoff().multipliedBy(factor);
@@ -251,7 +440,7 @@ public class OutboxRelay implements SmartLifecycle {
         try {
             markers.releaseForRetry(
                     claim.markerId(),
-                    relayId,
+                    owner,
                     clock.instant().plus(delay),
                     e.getClass().getSimpleName());
         } catch (RuntimeException releaseFailure) {

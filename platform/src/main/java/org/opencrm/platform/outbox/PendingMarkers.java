@@ -4,10 +4,15 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.bson.Document;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.BulkOperations;
 import org.springframework.data.mongodb.core.FindAndModifyOptions;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.index.Index;
@@ -66,6 +71,124 @@ class PendingMarkers {
                 .setOnInsert("availableAt", now)
                 .setOnInsert("attempts", 0);
         mongo.upsert(byId(markerId(aggregateCollection, aggregateId)), update, collection);
+    }
+
+    /** {@link #touch} for many aggregates of one collection in one bulk write. */
+    void touchAll(String aggregateCollection, Collection<String> aggregateIds, Instant now) {
+        if (aggregateIds.isEmpty()) {
+            return;
+        }
+        var bulk = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, collection);
+        for (String aggregateId : aggregateIds) {
+            bulk.upsert(
+                    byId(markerId(aggregateCollection, aggregateId)),
+                    new Update()
+                            .inc("generation", 1)
+                            .set("touchedAt", now)
+                            .setOnInsert("collection", aggregateCollection)
+                            .setOnInsert("aggregateId", aggregateId)
+                            .setOnInsert("availableAt", now)
+                            .setOnInsert("attempts", 0));
+        }
+        bulk.execute();
+    }
+
+    /**
+     * {@link #claim} for many markers in two round trips: one conditional multi-update takes the free ones for
+     * {@code owner}, which must be unique to this call, and one read returns what it took.
+     *
+     * @return the claims by marker id, in the order of {@code markerIds}
+     */
+    Map<String, Claim> claimAll(Collection<String> markerIds, String owner, Instant now, Duration lease) {
+        var claims = new LinkedHashMap<String, Claim>();
+        if (markerIds.isEmpty()) {
+            return claims;
+        }
+        var free = new Query(where("_id")
+                .in(markerIds)
+                .and("availableAt")
+                .lte(now)
+                .orOperator(where("lockedUntil").is(null), where("lockedUntil").lt(now)));
+        var take = new Update().set("lockedBy", owner).set("lockedUntil", now.plus(lease));
+        if (mongo.updateMulti(free, take, collection).getModifiedCount() == 0) {
+            return claims;
+        }
+        var taken = new LinkedHashMap<String, Claim>();
+        for (Document d : mongo.find(heldBy(markerIds, owner), Document.class, collection)) {
+            taken.put(d.getString("_id"), toClaim(d));
+        }
+        for (String id : markerIds) {
+            if (taken.containsKey(id)) {
+                claims.put(id, taken.get(id));
+            }
+        }
+        return claims;
+    }
+
+    /** {@link #reread} for many markers in one read. */
+    Map<String, Claim> rereadAll(Collection<String> markerIds, String owner) {
+        var result = new LinkedHashMap<String, Claim>();
+        for (Document d : mongo.find(heldBy(markerIds, owner), Document.class, collection)) {
+            result.put(d.getString("_id"), toClaim(d));
+        }
+        return result;
+    }
+
+    /** {@link #advance} for many markers in one bulk write: marker id to the version acknowledged. */
+    void advanceAll(Map<String, Long> publishedThrough, String owner) {
+        if (publishedThrough.isEmpty()) {
+            return;
+        }
+        var bulk = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, collection);
+        publishedThrough.forEach((markerId, through) -> bulk.updateOne(
+                new Query(where("_id").is(markerId).and("lockedBy").is(owner)),
+                new Update().set("publishedThrough", through)));
+        bulk.execute();
+    }
+
+    /**
+     * {@link #deleteIfSettled} for many claims in one bulk write, then {@link #release} of those it did not
+     * delete in one multi-update.
+     */
+    void settleAll(Collection<Claim> claims, String owner, Instant touchedBefore) {
+        if (claims.isEmpty()) {
+            return;
+        }
+        var bulk = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, collection);
+        var ids = new ArrayList<String>(claims.size());
+        for (Claim claim : claims) {
+            ids.add(claim.markerId());
+            bulk.remove(new Query(where("_id")
+                    .is(claim.markerId())
+                    .and("generation")
+                    .is(claim.generation())
+                    .and("lockedBy")
+                    .is(owner)
+                    .and("touchedAt")
+                    .lt(touchedBefore)));
+        }
+        if (bulk.execute().getDeletedCount() < claims.size()) {
+            releaseAll(ids, owner);
+        }
+    }
+
+    /** {@link #release} for many markers in one multi-update. */
+    void releaseAll(Collection<String> markerIds, String owner) {
+        if (markerIds.isEmpty()) {
+            return;
+        }
+        mongo.updateMulti(
+                heldBy(markerIds, owner),
+                new Update()
+                        .unset("lockedBy")
+                        .unset("lockedUntil")
+                        .set("attempts", 0)
+                        .unset("lastError"),
+                collection);
+    }
+
+    private static Query heldBy(Collection<String> markerIds, String owner) {
+        return new Query(where("_id").in(markerIds).and("lockedBy").is(owner));
     }
 
     /** Takes the marker for this relay unless another relay holds it or it waits for a retry. */

@@ -1,0 +1,65 @@
+package org.opencrm.platform.outbox;
+
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.IdentityHashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Supplier;
+import org.springframework.data.mongodb.core.MongoTemplate;
+
+/**
+ * Inserts many new aggregates with the guarantees of a single save at a fraction of its round trips: ONE bulk
+ * write touches the pending markers of all of them (before the aggregates are written, as a single save
+ * does), one {@code insertMany} stores them with their outboxes, and the relay is nudged to publish them in
+ * batches ({@link OutboxRelay#publishAll}). A single save costs a marker write per aggregate and a claim,
+ * read, advance, pull and settle per aggregate on the relay's side; a bulk import of thousands of aggregates
+ * spends most of its time there otherwise.
+ *
+ * <p>A crash at any point loses nothing: markers touched for aggregates that were never written are
+ * deleted by the sweeper, written aggregates are found by their markers. The insert has the semantics of
+ * {@link MongoTemplate#insertAll}: ordered, so a duplicate key stops it at that aggregate with a
+ * {@link org.springframework.dao.DuplicateKeyException}; the relay is nudged all the same.
+ */
+public class AggregateBatchWriter {
+
+    private final MongoTemplate mongo;
+    private final Supplier<OutboxRelay> relay;
+    private final Clock clock;
+
+    public AggregateBatchWriter(MongoTemplate mongo, Supplier<OutboxRelay> relay, Clock clock) {
+        this.mongo = mongo;
+        this.relay = relay;
+        this.clock = clock;
+    }
+
+    /** Inserts new aggregates (none may exist yet) and returns them as saved. */
+    public <T extends AggregateRoot> Collection<T> insertAll(Collection<? extends T> aggregates) {
+        if (aggregates.isEmpty()) {
+            return List.of();
+        }
+        var byCollection = new LinkedHashMap<String, List<String>>();
+        Set<AggregateRoot> touched = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (T aggregate : aggregates) {
+            if (aggregate.hasRecordedSinceLoad()) {
+                byCollection
+                        .computeIfAbsent(mongo.getCollectionName(aggregate.getClass()), c -> new ArrayList<>())
+                        .add(aggregate.getId());
+                touched.add(aggregate);
+            }
+        }
+        var markers = relay.get().markers();
+        byCollection.forEach((collection, ids) -> markers.touchAll(collection, ids, clock.instant()));
+        try {
+            return OutboxEntityCallbacks.withMarkersTouched(touched, () -> mongo.insertAll(aggregates));
+        } finally {
+            var markerIds = new ArrayList<String>();
+            byCollection.forEach(
+                    (collection, ids) -> ids.forEach(id -> markerIds.add(PendingMarkers.markerId(collection, id))));
+            relay.get().nudgeAll(markerIds);
+        }
+    }
+}
