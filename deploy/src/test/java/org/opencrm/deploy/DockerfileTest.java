@@ -91,6 +91,26 @@ class DockerfileTest {
     }
 
     @Test
+    void everyAppModuleBuildsTheExecutableJarTheDockerfileCopies() {
+        var artifactId = java.util.regex.Pattern.compile("</parent>\\s*<artifactId>([^<]+)</artifactId>");
+        for (String module : Apps.MODULES) {
+            String pom = Repo.read(module + "/pom.xml");
+            var matcher = artifactId.matcher(pom);
+            assertThat(matcher.find())
+                    .as("%s/pom.xml names its artifactId", module)
+                    .isTrue();
+            assertThat(matcher.group(1))
+                    .as("%s: the jar is target/<module>-<version>.jar", module)
+                    .isEqualTo(module);
+            assertThat(pom)
+                    .as("%s: a Spring Boot executable jar with its layers index", module)
+                    .contains("<artifactId>spring-boot-maven-plugin</artifactId>")
+                    .doesNotContain("<finalName>")
+                    .doesNotContain("<classifier>");
+        }
+    }
+
+    @Test
     void theBuildContextLetsThroughExactlyWhatTheDockerfileCopies() {
         List<String> rules = Repo.read("deploy/docker/Dockerfile.dockerignore")
                 .lines()
