@@ -81,7 +81,14 @@ class ApiDocsTest extends GatewayTestSupport {
                         .asString())
                 .isEqualTo("/");
         assertThat(config.statusCode()).isEqualTo(200);
-        assertThat(config.body()).contains("/v3/api-docs/analytics").contains("all services");
+        // the UI lists the merged document first and then every service behind the gateway
+        assertThat(config.body()).contains("\"urls.primaryName\":\"all services\"");
+        JsonNode urls = JSON.readTree(config.body()).path("urls");
+        assertThat(urls.get(0).path("url").asString()).isEqualTo("/v3/api-docs");
+        assertThat(urls.findValuesAsString("url"))
+                .containsAll(SERVICES.keySet().stream()
+                        .map(id -> "/v3/api-docs/" + id)
+                        .toList());
         assertThat(ui.statusCode()).isEqualTo(200);
         assertThat(get("/v3/api-docs/nothing", null).statusCode()).isEqualTo(404);
     }

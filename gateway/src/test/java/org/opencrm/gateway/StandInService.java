@@ -10,14 +10,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * A stand-in for a service behind the gateway: answers every path with what it received (its name, method,
  * path, the headers the gateway relays, the body's size) and {@code /v3/api-docs} with a given document. It
- * can be slowed down, stopped and started again on the same port.
+ * can be slowed down, made to hold requests until enough arrived, stopped and started again on the same port.
  */
 final class StandInService {
 
@@ -28,6 +30,8 @@ final class StandInService {
     private volatile Duration delay = Duration.ZERO;
     private volatile String apiDocs = "{}";
     private final AtomicInteger requests = new AtomicInteger();
+    private volatile CountDownLatch held;
+    private volatile Duration holdAtMost = Duration.ZERO;
     private HttpServer server;
 
     StandInService(String name) {
@@ -46,6 +50,16 @@ final class StandInService {
 
     void delay(Duration delay) {
         this.delay = delay;
+    }
+
+    /**
+     * Holds every request whose path contains {@code /held/} until {@code parties} of them have arrived, then
+     * answers them all; one that waited {@code atMost} in vain answers 504. Only a caller that has all
+     * {@code parties} requests in flight at the same time gets 200s.
+     */
+    void holdUntil(int parties, Duration atMost) {
+        this.holdAtMost = atMost;
+        this.held = new CountDownLatch(parties);
     }
 
     void apiDocs(String json) {
@@ -82,6 +96,14 @@ final class StandInService {
             byte[] received = exchange.getRequestBody().readAllBytes();
             if (!delay.isZero()) {
                 Thread.sleep(delay);
+            }
+            var latch = held;
+            if (latch != null && exchange.getRequestURI().getPath().contains("/held/")) {
+                latch.countDown();
+                if (!latch.await(holdAtMost.toMillis(), TimeUnit.MILLISECONDS)) {
+                    exchange.sendResponseHeaders(504, -1);
+                    return;
+                }
             }
             String body;
             if (exchange.getRequestURI().getPath().equals("/v3/api-docs")) {

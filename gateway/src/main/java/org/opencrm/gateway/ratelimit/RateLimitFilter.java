@@ -4,6 +4,8 @@ import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.G
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -46,9 +48,13 @@ class RateLimitFilter implements GlobalFilter, Ordered {
     static final String REMAINING_HEADER = "X-RateLimit-Remaining";
     private static final Logger log = LoggerFactory.getLogger(RateLimitFilter.class);
 
+    /*
+     * The script's text, read once. A script built on the resource itself would check the resource's
+     * last-modified time on every request, under a lock: inside the packaged jar that is a failing file lookup
+     * plus a jar connection per request on the event loop, which serialized the gateway's requests.
+     */
     @SuppressWarnings("rawtypes")
-    private static final RedisScript<List> SCRIPT =
-            RedisScript.of(new ClassPathResource("ratelimit/token-buckets.lua"), List.class);
+    private static final RedisScript<List> SCRIPT = RedisScript.of(scriptText(), List.class);
 
     private final ReactiveStringRedisTemplate redis;
     private final RateLimitProperties properties;
@@ -126,6 +132,14 @@ class RateLimitFilter implements GlobalFilter, Ordered {
             String formKey = digest(exchange.getRequest().getHeaders().getFirst(forms.header()));
             add(keys, args, prefix + "f:" + formKey, limits.formKey());
             add(keys, args, prefix + "ip:" + clientIp(exchange), limits.clientIp());
+        }
+    }
+
+    private static String scriptText() {
+        try {
+            return new ClassPathResource("ratelimit/token-buckets.lua").getContentAsString(StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("ratelimit/token-buckets.lua is part of the gateway's jar", e);
         }
     }
 

@@ -13,11 +13,12 @@ import org.springframework.cloud.gateway.route.builder.RouteLocatorBuilder;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
 
 /**
  * One route per service: its paths go to its address, through a circuit breaker whose time limiter is the
  * route's timeout and whose fallback is a 503 problem naming the capability ({@link FallbackController}),
- * with one quick retry for idempotent requests that never reached the service.
+ * with one quick retry for idempotent requests that never reached the service or met an unavailable instance.
  */
 @Configuration(proxyBeanMethods = false)
 class GatewayRoutes {
@@ -35,15 +36,16 @@ class GatewayRoutes {
                                 .filters(filters -> {
                                     filters.circuitBreaker(breaker ->
                                             breaker.setName(id).setFallbackUri("forward:" + FALLBACK_PATH + id));
-                                    if (properties.retry().attempts() > 0) {
-                                        // Only when the request never got an answer (refused, reset): a slow service is
-                                        // not
-                                        // asked twice, and the time limiter above bounds the whole, retries included.
-                                        filters.retry(retry -> retry.setRetries(
-                                                        properties.retry().attempts())
+                                    var retry = properties.retry();
+                                    if (retry.attempts() > 0) {
+                                        // Idempotent methods only; when the request never got an answer (refused,
+                                        // reset) or an instance said it is unavailable. A slow service is not
+                                        // asked twice, and the time limiter above bounds the whole, retries
+                                        // included.
+                                        filters.retry(config -> config.setRetries(retry.attempts())
                                                 .setMethods(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS)
                                                 .setSeries()
-                                                .setStatuses()
+                                                .setStatuses(retry.statuses().toArray(HttpStatus[]::new))
                                                 .setExceptions(IOException.class));
                                     }
                                     return filters;

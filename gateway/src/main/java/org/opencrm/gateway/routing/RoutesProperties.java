@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.http.HttpStatus;
 
 /**
  * The services behind the gateway ({@code crm.gateway.*}): one route per service, named by its key.
@@ -21,7 +22,7 @@ public record RoutesProperties(Map<String, Service> services, CircuitBreaker cir
         services = services == null ? Map.of() : Map.copyOf(services);
         circuitBreaker =
                 circuitBreaker == null ? new CircuitBreaker(20, 10, 50, Duration.ofSeconds(10), 3) : circuitBreaker;
-        retry = retry == null ? new Retry(1) : retry;
+        retry = retry == null ? new Retry(1, List.of(HttpStatus.SERVICE_UNAVAILABLE)) : retry;
     }
 
     /**
@@ -48,6 +49,17 @@ public record RoutesProperties(Map<String, Service> services, CircuitBreaker cir
     public record CircuitBreaker(
             int window, int minimumCalls, float failureRate, Duration openFor, int halfOpenCalls) {}
 
-    /** @param attempts extra attempts for GET, HEAD and OPTIONS when the connection failed (0: none) */
-    public record Retry(int attempts) {}
+    /**
+     * @param attempts extra attempts for GET, HEAD and OPTIONS when the connection failed or the service answered
+     *     one of {@code statuses} (0: none)
+     * @param statuses the answers that are worth asking again for: a service instance that is not ready
+     */
+    public record Retry(
+            int attempts,
+            @DefaultValue("SERVICE_UNAVAILABLE") List<HttpStatus> statuses) {
+
+        public Retry {
+            statuses = List.copyOf(statuses);
+        }
+    }
 }
