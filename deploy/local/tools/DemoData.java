@@ -116,8 +116,8 @@ public final class DemoData {
         body.put("headUserIds", heads);
         body.put("members", members);
         body.put("timeZone", "UTC");
-        // an overdue task goes to another member of the team two minutes after it fell due (demo pace)
-        body.put("reassignmentDelay", "PT2M");
+        // an overdue task goes to another member of the team five minutes after it fell due (demo pace)
+        body.put("reassignmentDelay", "PT5M");
         expect(call("PUT", "/api/teams/" + departmentId, body), 200, 201);
         say("team " + departmentId + ": created (" + members.size() + " members)");
     }
