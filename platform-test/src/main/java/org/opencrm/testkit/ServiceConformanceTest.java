@@ -11,11 +11,13 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.opencrm.testkit.jwt.TestJwts;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.web.server.LocalServerPort;
 
 /**
  * What every service promises operations and clients before any feature: probes that reflect MongoDB
- * and Kafka, metrics for Prometheus, and an API that refuses anonymous callers with a problem response.
+ * and Kafka, metrics for Prometheus, an API that refuses anonymous callers with a problem response, and an
+ * OpenAPI document equal to the one committed in {@code docs/api/<service>.json}.
  * A service's test extends this with {@code @SpringBootTest(webEnvironment = RANDOM_PORT)} and
  * {@link UseTestInfrastructure}, and names one of its API paths.
  */
@@ -26,6 +28,9 @@ public abstract class ServiceConformanceTest {
 
     @LocalServerPort
     int port;
+
+    @Value("${spring.application.name}")
+    String applicationName;
 
     /** A path of the service's API, e.g. {@code /api/contacts}. */
     protected abstract String apiPath();
@@ -65,6 +70,26 @@ public abstract class ServiceConformanceTest {
         assertThat(JsonPath.<String>read(document.body(), "$.openapi")).startsWith("3.");
         assertThat(JsonPath.<String>read(document.body(), "$.components.securitySchemes.bearer-jwt.scheme"))
                 .isEqualTo("bearer");
+    }
+
+    /**
+     * The API as served is the one committed in {@code docs/api/<service>.json}, so clients, reviewers and the
+     * gateway's merged document ({@code docs/api/openapi.json}) can rely on the files without a running platform.
+     */
+    @Test
+    void servesTheApiDocumentCommittedInDocs() throws Exception {
+        var document = get("/v3/api-docs", null);
+        assertThat(document.statusCode()).isEqualTo(200);
+
+        String service = applicationName.replaceFirst("-service$", "");
+        CommittedApiDocuments.compareOrWrite(
+                CommittedApiDocuments.fileOf(service),
+                CommittedApiDocuments.render(document.body()),
+                "./crm mvn -B -ntp -o -pl " + applicationName + " verify -Dtest='*Conformance*'"
+                        + " -Dsurefire.failIfNoSpecifiedTests=false -D" + CommittedApiDocuments.UPDATE_PROPERTY
+                        + "=true"
+                        + "\n  and then the merged document: ./crm mvn -B -ntp -o -pl gateway verify"
+                        + " -Dtest=CommittedApiDocumentTest -D" + CommittedApiDocuments.UPDATE_PROPERTY + "=true");
     }
 
     @Test
