@@ -8,6 +8,7 @@ import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
+import java.util.UUID;
 import java.util.function.Supplier;
 import org.springframework.data.mongodb.core.MongoTemplate;
 
@@ -15,7 +16,7 @@ import org.springframework.data.mongodb.core.MongoTemplate;
  * Inserts many new aggregates with the guarantees of a single save at a fraction of its round trips: ONE bulk
  * write touches the pending markers of all of them (before the aggregates are written, as a single save
  * does), one {@code insertMany} stores them with their outboxes, and the relay is nudged to publish them in
- * batches ({@link OutboxRelay#publishAll}). A single save costs a marker write per aggregate and a claim,
+ * batches ({@link OutboxRelay#publishClaimed}). A single save costs a marker write per aggregate and a claim,
  * read, advance, pull and settle per aggregate on the relay's side; a bulk import of thousands of aggregates
  * spends most of its time there otherwise.
  *
@@ -52,14 +53,12 @@ public class AggregateBatchWriter {
             }
         }
         var markers = relay.get().markers();
-        byCollection.forEach((collection, ids) -> markers.touchAll(collection, ids, clock.instant()));
+        String batch = UUID.randomUUID().toString();
+        byCollection.forEach((collection, ids) -> markers.touchAll(collection, ids, batch, clock.instant()));
         try {
             return OutboxEntityCallbacks.withMarkersTouched(touched, () -> mongo.insertAll(aggregates));
         } finally {
-            var markerIds = new ArrayList<String>();
-            byCollection.forEach(
-                    (collection, ids) -> ids.forEach(id -> markerIds.add(PendingMarkers.markerId(collection, id))));
-            relay.get().nudgeAll(markerIds);
+            relay.get().nudgeBatch(batch);
         }
     }
 }

@@ -113,18 +113,19 @@ public class OutboxRelay implements SmartLifecycle {
     }
 
     /**
-     * Asks for prompt publication of many aggregates' events (a bulk insert's): they are published in batches
-     * of {@code sweepBatch} markers, each batch with a fixed number of round trips ({@link #publishAll}).
+     * Asks for prompt publication of the aggregates one {@link AggregateBatchWriter} call wrote: their
+     * markers carry its batch token and are claimed and published together ({@link #publishClaimed}).
      */
-    void nudgeAll(List<String> markerIds) {
+    void nudgeBatch(String batch) {
         var pool = workers;
-        if (pool == null) {
-            return;
-        }
-        int size = Math.max(1, properties.sweepBatch());
-        for (int from = 0; from < markerIds.size(); from += size) {
-            var batch = List.copyOf(markerIds.subList(from, Math.min(markerIds.size(), from + size)));
-            pool.execute(() -> publishAll(batch));
+        if (pool != null) {
+            pool.execute(() -> {
+                String owner = newOwner();
+                publishClaimed(
+                        markers.claimBatch(batch, owner, clock.instant(), properties.lease())
+                                .values(),
+                        owner);
+            });
         }
     }
 
@@ -135,13 +136,16 @@ public class OutboxRelay implements SmartLifecycle {
     public int sweep() {
         long deadline = System.nanoTime() + SWEEP_BUDGET.toNanos();
         int handled = 0;
-        List<String> due;
+        int claimed;
         do {
             Instant now = clock.instant();
-            due = markers.due(now, now.minus(properties.markerGrace()), properties.sweepBatch());
-            publishAll(due);
-            handled += due.size();
-        } while (due.size() == properties.sweepBatch() && System.nanoTime() < deadline);
+            String owner = newOwner();
+            var due = markers.claimDue(
+                    owner, now, now.minus(properties.markerGrace()), properties.sweepBatch(), properties.lease());
+            publishClaimed(due.values(), owner);
+            claimed = due.size();
+            handled += claimed;
+        } while (claimed >= properties.sweepBatch() && System.nanoTime() < deadline);
         pending.set(markers.count());
         lagMillis.set(markers.oldestTouch()
                 .map(t -> Duration.between(t, clock.instant()).toMillis())
@@ -185,20 +189,15 @@ public class OutboxRelay implements SmartLifecycle {
 
     /**
      * {@link #publish} for many aggregates at once, with the same guarantees and a fixed number of round trips
-     * per batch instead of per aggregate: one claim of all free markers (under an owner name unique to this
-     * call, so two batches of this relay never share a claim), one read of their aggregates' outboxes per
-     * collection, every send followed by one producer flush, one bulk write each to advance the markers'
-     * watermarks and to pull the acknowledged entries, one re-read of the markers, one bulk delete of the
-     * settled ones and one release of the rest. An aggregate a writer touched meanwhile goes round again.
+     * per batch instead of per aggregate. The markers were claimed in one query under {@code owner}, a name
+     * unique to this batch (so two batches of this relay never share a claim); then one read of their
+     * aggregates' outboxes per collection, every send followed by one producer flush, one bulk write each to
+     * advance the markers' watermarks and to pull the acknowledged entries, one re-read of the markers, one
+     * delete of the settled ones and one release of the rest. An aggregate a writer touched meanwhile goes
+     * round again.
      */
-    void publishAll(List<String> markerIds) {
-        if (markerIds.isEmpty()) {
-            return;
-        }
-        String owner = relayId + "/" + UUID.randomUUID().toString().substring(0, 8);
-        Collection<PendingMarkers.Claim> current = markers.claimAll(
-                        markerIds, owner, clock.instant(), properties.lease())
-                .values();
+    void publishClaimed(Collection<PendingMarkers.Claim> claims, String owner) {
+        Collection<PendingMarkers.Claim> current = claims;
         if (current.isEmpty()) {
             return;
         }
@@ -209,8 +208,7 @@ public class OutboxRelay implements SmartLifecycle {
                     return;
                 }
                 current = done;
-                var reread = markers.rereadAll(
-                        done.stream().map(PendingMarkers.Claim::markerId).toList(), owner);
+                var reread = markers.held(owner);
                 var settled = new ArrayList<PendingMarkers.Claim>();
                 var again = new ArrayList<PendingMarkers.Claim>();
                 for (var claim : done) {
@@ -224,19 +222,33 @@ public class OutboxRelay implements SmartLifecycle {
                         settled.add(claim);
                     }
                 }
-                markers.settleAll(settled, owner, clock.instant().minus(properties.markerGrace()));
                 if (again.isEmpty()) {
+                    markers.settleAll(settled, owner, clock.instant().minus(properties.markerGrace()));
                     return;
                 }
+                // Settle these now; the others are still held and go round again under the same owner.
+                settleWithout(settled, again, owner);
                 current = again;
             }
-            markers.releaseAll(
-                    current.stream().map(PendingMarkers.Claim::markerId).toList(), owner);
+            markers.releaseAll(owner);
         } catch (RuntimeException e) {
             for (var claim : current) {
                 retryLater(claim, owner, e);
             }
         }
+    }
+
+    private void settleWithout(List<PendingMarkers.Claim> settled, List<PendingMarkers.Claim> again, String owner) {
+        Instant touchedBefore = clock.instant().minus(properties.markerGrace());
+        for (var claim : settled) {
+            if (!markers.deleteIfSettled(claim, owner, touchedBefore)) {
+                markers.release(claim.markerId(), owner);
+            }
+        }
+    }
+
+    private String newOwner() {
+        return relayId + "/" + UUID.randomUUID().toString().substring(0, 8);
     }
 
     /** One batch's sends and acknowledgements, per aggregate. */
@@ -306,7 +318,7 @@ public class OutboxRelay implements SmartLifecycle {
             }
         }
         // As for one aggregate: the watermark is stored before the acknowledged entries are removed.
-        markers.advanceAll(advanced, owner);
+        markers.advanceAll(advanced);
         pulls.forEach((collection, throughById) -> {
             var bulk = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, collection);
             throughById.forEach((aggregateId, through) -> bulk.updateOne(

@@ -28,7 +28,8 @@ import org.springframework.data.mongodb.core.query.Update;
  *
  * <p>Fields: {@code _id} = {@code <collection>/<aggregateId>}, {@code generation} (+1 per touch),
  * {@code touchedAt}, {@code availableAt} (retry back-off), {@code lockedBy}, {@code lockedUntil},
- * {@code attempts}, {@code lastError}, {@code publishedThrough}.
+ * {@code attempts}, {@code lastError}, {@code publishedThrough}, {@code batch} (the last bulk write that touched
+ * it, see {@link AggregateBatchWriter}).
  */
 class PendingMarkers {
 
@@ -73,8 +74,18 @@ class PendingMarkers {
         mongo.upsert(byId(markerId(aggregateCollection, aggregateId)), update, collection);
     }
 
-    /** {@link #touch} for many aggregates of one collection in one bulk write. */
-    void touchAll(String aggregateCollection, Collection<String> aggregateIds, Instant now) {
+    /*
+     * The batch operations below never filter a collection of markers by a list of ids alone: the embedded
+     * test database uses its _id index only for a filter on _id and nothing else, and matches an $in list
+     * against every marker otherwise. They select by a field that narrows at once (the batch token, the
+     * owner, the touch time), placed first, so a scan costs one comparison per marker.
+     */
+
+    /**
+     * {@link #touch} for many aggregates of one collection in one bulk write, each filtered by its bare
+     * {@code _id}; the markers carry {@code batch} so that {@link #claimBatch} finds them in one query.
+     */
+    void touchAll(String aggregateCollection, Collection<String> aggregateIds, String batch, Instant now) {
         if (aggregateIds.isEmpty()) {
             return;
         }
@@ -85,6 +96,7 @@ class PendingMarkers {
                     new Update()
                             .inc("generation", 1)
                             .set("touchedAt", now)
+                            .set("batch", batch)
                             .setOnInsert("collection", aggregateCollection)
                             .setOnInsert("aggregateId", aggregateId)
                             .setOnInsert("availableAt", now)
@@ -94,101 +106,119 @@ class PendingMarkers {
     }
 
     /**
-     * {@link #claim} for many markers in two round trips: one conditional multi-update takes the free ones for
-     * {@code owner}, which must be unique to this call, and one read returns what it took.
-     *
-     * @return the claims by marker id, in the order of {@code markerIds}
+     * Takes the free markers of one {@link #touchAll} batch for {@code owner}, which must be unique to the
+     * call: one conditional multi-update, one read of what it took.
      */
-    Map<String, Claim> claimAll(Collection<String> markerIds, String owner, Instant now, Duration lease) {
-        var claims = new LinkedHashMap<String, Claim>();
-        if (markerIds.isEmpty()) {
-            return claims;
-        }
-        var free = new Query(where("_id")
-                .in(markerIds)
+    Map<String, Claim> claimBatch(String batch, String owner, Instant now, Duration lease) {
+        var free = new Query(where("batch")
+                .is(batch)
                 .and("availableAt")
                 .lte(now)
                 .orOperator(where("lockedUntil").is(null), where("lockedUntil").lt(now)));
-        var take = new Update().set("lockedBy", owner).set("lockedUntil", now.plus(lease));
-        if (mongo.updateMulti(free, take, collection).getModifiedCount() == 0) {
-            return claims;
-        }
-        var taken = new LinkedHashMap<String, Claim>();
-        for (Document d : mongo.find(heldBy(markerIds, owner), Document.class, collection)) {
-            taken.put(d.getString("_id"), toClaim(d));
-        }
-        for (String id : markerIds) {
-            if (taken.containsKey(id)) {
-                claims.put(id, taken.get(id));
-            }
-        }
-        return claims;
+        return take(free, owner, now, lease);
     }
 
-    /** {@link #reread} for many markers in one read. */
-    Map<String, Claim> rereadAll(Collection<String> markerIds, String owner) {
+    /**
+     * Takes the markers left behind (no relay holds them, ready, untouched for the grace period), oldest
+     * first: about {@code limit} of them, all of those touched at the same instant as the last one.
+     */
+    Map<String, Claim> claimDue(String owner, Instant now, Instant touchedBefore, int limit, Duration lease) {
+        var newest = new Query(dueCriteria(now, touchedBefore))
+                .with(Sort.by(Sort.Direction.DESC, "touchedAt"))
+                .limit(1);
+        var due = new Query(dueCriteria(now, touchedBefore))
+                .with(Sort.by("touchedAt"))
+                .skip(Math.max(0, limit - 1))
+                .limit(1);
+        due.fields().include("touchedAt");
+        Document last = mongo.findOne(due, Document.class, collection);
+        if (last == null) {
+            newest.fields().include("touchedAt");
+            last = mongo.findOne(newest, Document.class, collection);
+            if (last == null) {
+                return new LinkedHashMap<>();
+            }
+        }
+        Instant through = last.getDate("touchedAt").toInstant();
+        var free = new Query(new Criteria()
+                .andOperator(
+                        where("touchedAt").lte(through),
+                        where("touchedAt").lt(touchedBefore),
+                        where("availableAt").lte(now),
+                        new Criteria()
+                                .orOperator(
+                                        where("lockedUntil").is(null),
+                                        where("lockedUntil").lt(now))));
+        return take(free, owner, now, lease);
+    }
+
+    private Map<String, Claim> take(Query free, String owner, Instant now, Duration lease) {
+        var update = new Update().set("lockedBy", owner).set("lockedUntil", now.plus(lease));
+        if (mongo.updateMulti(free, update, collection).getModifiedCount() == 0) {
+            return new LinkedHashMap<>();
+        }
+        return held(owner);
+    }
+
+    /** The markers {@code owner} holds, as they are now: {@link #reread} for a whole batch. */
+    Map<String, Claim> held(String owner) {
         var result = new LinkedHashMap<String, Claim>();
-        for (Document d : mongo.find(heldBy(markerIds, owner), Document.class, collection)) {
+        for (Document d : mongo.find(new Query(where("lockedBy").is(owner)), Document.class, collection)) {
             result.put(d.getString("_id"), toClaim(d));
         }
         return result;
     }
 
-    /** {@link #advance} for many markers in one bulk write: marker id to the version acknowledged. */
-    void advanceAll(Map<String, Long> publishedThrough, String owner) {
+    /**
+     * {@link #advance} for many markers in one bulk write: marker id to the version acknowledged. Each
+     * statement filters by the bare {@code _id}, and {@code $max} keeps the watermark from going back: what
+     * the broker acknowledged stays true whoever holds the marker now.
+     */
+    void advanceAll(Map<String, Long> publishedThrough) {
         if (publishedThrough.isEmpty()) {
             return;
         }
         var bulk = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, collection);
-        publishedThrough.forEach((markerId, through) -> bulk.updateOne(
-                new Query(where("_id").is(markerId).and("lockedBy").is(owner)),
-                new Update().set("publishedThrough", through)));
+        publishedThrough.forEach(
+                (markerId, through) -> bulk.updateOne(byId(markerId), new Update().max("publishedThrough", through)));
         bulk.execute();
     }
 
     /**
-     * {@link #deleteIfSettled} for many claims in one bulk write, then {@link #release} of those it did not
-     * delete in one multi-update.
+     * {@link #deleteIfSettled} for many claims of {@code owner}, then {@link #release} of everything it still
+     * holds: one multi-delete per generation among the claims (nearly always one), one multi-update.
      */
     void settleAll(Collection<Claim> claims, String owner, Instant touchedBefore) {
-        if (claims.isEmpty()) {
-            return;
-        }
-        var bulk = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, collection);
-        var ids = new ArrayList<String>(claims.size());
+        var byGeneration = new LinkedHashMap<Long, List<String>>();
         for (Claim claim : claims) {
-            ids.add(claim.markerId());
-            bulk.remove(new Query(where("_id")
-                    .is(claim.markerId())
-                    .and("generation")
-                    .is(claim.generation())
-                    .and("lockedBy")
+            byGeneration
+                    .computeIfAbsent(claim.generation(), g -> new ArrayList<>())
+                    .add(claim.markerId());
+        }
+        for (var generation : byGeneration.entrySet()) {
+            var settled = new Query(where("lockedBy")
                     .is(owner)
+                    .and("generation")
+                    .is(generation.getKey())
                     .and("touchedAt")
-                    .lt(touchedBefore)));
+                    .lt(touchedBefore)
+                    .and("_id")
+                    .in(generation.getValue()));
+            mongo.remove(settled, collection);
         }
-        if (bulk.execute().getDeletedCount() < claims.size()) {
-            releaseAll(ids, owner);
-        }
+        releaseAll(owner);
     }
 
-    /** {@link #release} for many markers in one multi-update. */
-    void releaseAll(Collection<String> markerIds, String owner) {
-        if (markerIds.isEmpty()) {
-            return;
-        }
+    /** {@link #release} of every marker {@code owner} holds, in one multi-update. */
+    void releaseAll(String owner) {
         mongo.updateMulti(
-                heldBy(markerIds, owner),
+                new Query(where("lockedBy").is(owner)),
                 new Update()
                         .unset("lockedBy")
                         .unset("lockedUntil")
                         .set("attempts", 0)
                         .unset("lastError"),
                 collection);
-    }
-
-    private static Query heldBy(Collection<String> markerIds, String owner) {
-        return new Query(where("_id").in(markerIds).and("lockedBy").is(owner));
     }
 
     /** Takes the marker for this relay unless another relay holds it or it waits for a retry. */
@@ -257,22 +287,15 @@ class PendingMarkers {
                 collection);
     }
 
-    /** Markers no relay holds, ready, and untouched for the grace period: work left behind. */
-    List<String> due(Instant now, Instant touchedBefore, int limit) {
-        var query = new Query(new Criteria()
-                        .andOperator(
-                                where("availableAt").lte(now),
-                                where("touchedAt").lt(touchedBefore),
-                                new Criteria()
-                                        .orOperator(
-                                                where("lockedUntil").is(null),
-                                                where("lockedUntil").lt(now))))
-                .with(Sort.by("touchedAt"))
-                .limit(limit);
-        query.fields().include("_id");
-        return mongo.find(query, Document.class, collection).stream()
-                .map(d -> d.getString("_id"))
-                .toList();
+    private static Criteria dueCriteria(Instant now, Instant touchedBefore) {
+        return new Criteria()
+                .andOperator(
+                        where("availableAt").lte(now),
+                        where("touchedAt").lt(touchedBefore),
+                        new Criteria()
+                                .orOperator(
+                                        where("lockedUntil").is(null),
+                                        where("lockedUntil").lt(now)));
     }
 
     long count() {
@@ -290,6 +313,9 @@ class PendingMarkers {
     void ensureIndexes() {
         var indexes = mongo.indexOps(collection);
         indexes.createIndex(new Index().on("touchedAt", Sort.Direction.ASC));
+        // The batch operations select by these (the embedded test database ignores both; MongoDB needs them).
+        indexes.createIndex(new Index().on("lockedBy", Sort.Direction.ASC).sparse());
+        indexes.createIndex(new Index().on("batch", Sort.Direction.ASC).sparse());
     }
 
     private static Query byId(String id) {
