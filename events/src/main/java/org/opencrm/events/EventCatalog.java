@@ -24,6 +24,7 @@ import org.opencrm.events.deals.DealReopened;
 import org.opencrm.events.deals.DealStageChanged;
 import org.opencrm.events.deals.DealUpdated;
 import org.opencrm.events.deals.DealWon;
+import org.opencrm.events.notifications.ClientUnsubscribed;
 import org.opencrm.events.notifications.NotificationFailed;
 import org.opencrm.events.notifications.NotificationSent;
 import org.opencrm.events.tasks.DealWithoutNextStep;
@@ -75,7 +76,8 @@ public final class EventCatalog {
             new EventType<>("crm.tasks.RuleNotificationRequested.v1", RuleNotificationRequested.class, Topics.TASKS),
             new EventType<>("crm.teams.TeamUpdated.v1", TeamUpdated.class, Topics.TEAMS),
             new EventType<>("crm.notifications.NotificationSent.v1", NotificationSent.class, Topics.NOTIFICATIONS),
-            new EventType<>("crm.notifications.NotificationFailed.v1", NotificationFailed.class, Topics.NOTIFICATIONS));
+            new EventType<>("crm.notifications.NotificationFailed.v1", NotificationFailed.class, Topics.NOTIFICATIONS),
+            new EventType<>("crm.notifications.ClientUnsubscribed.v1", ClientUnsubscribed.class, Topics.NOTIFICATIONS));
 
     private static final Map<String, EventType<?>> BY_TYPE =
             ALL.stream().collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));
