@@ -39,8 +39,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * Task reports by e-mail: each user's (and, for a head, their teams') overdue tasks, tasks due in the
- * period and tasks done in the previous one. A period's digest is due from {@code sendAt} on its first day
- * in the recipient's zone until the period ends. Every instance runs this; the delivery id is derived from
+ * period and tasks done in the previous one. A period's digest is due from {@code sendAt} until the end of
+ * its first day in the recipient's zone; an empty one is settled without a mail. Every instance runs this; the delivery id is derived from
  * tenant, user, period kind and period, so each period yields one delivery however many instances see it.
  */
 @Component
@@ -113,7 +113,9 @@ class DigestScheduler implements SmartLifecycle {
     private void digest(UserProfile profile, DigestPeriod kind, Instant now) {
         ZonedDateTime local = now.atZone(profile.timeZone());
         Period period = Period.containing(kind, local.toLocalDate());
-        if (local.toLocalDate().equals(period.start()) && local.toLocalTime().isBefore(settings.sendAt())) {
+        // Due from sendAt until the end of the period's first day in the recipient's zone: a report that
+        // arrives days into its period (after an outage, or the first start mid-week) tells nobody anything.
+        if (!local.toLocalDate().equals(period.start()) || local.toLocalTime().isBefore(settings.sendAt())) {
             return;
         }
         String cause = "digest:" + profile.tenantId() + ":" + profile.userId() + ":" + kind + ":" + period.start();
@@ -122,10 +124,11 @@ class DigestScheduler implements SmartLifecycle {
             return;
         }
         String language = templates.language(profile.language());
+        Report report = report(profile, period, now, language);
         var values = new HashMap<String, String>();
         values.put("recipientName", profile.name() != null ? profile.name() : profile.userId());
         values.put("periodName", templates.label(language, "digest." + kind));
-        values.put("report", report(profile, period, now, language));
+        values.put("report", report.text());
         var rendered = templates.render(profile.tenantId(), "Digest", NotificationChannel.EMAIL, language, values);
         var draft = new DeliveryDraft(
                 null,
@@ -141,11 +144,25 @@ class DigestScheduler implements SmartLifecycle {
                 rendered.body(),
                 false,
                 null,
-                profile.email() == null ? "NO_ADDRESS" : null);
+                suppression(profile, report));
         deliveries.enqueue(profile.tenantId(), id, draft);
     }
 
-    private String report(UserProfile profile, Period period, Instant now, String language) {
+    /**
+     * A report with nothing overdue, due or done is not mailed: it is stored SUPPRESSED {@code NOTHING_TO_REPORT},
+     * which settles the period (the delivery log shows why no mail came, and a task that appears later in
+     * the period does not produce a late report).
+     */
+    private static String suppression(UserProfile profile, Report report) {
+        if (report.empty()) {
+            return "NOTHING_TO_REPORT";
+        }
+        return profile.email() == null ? "NO_ADDRESS" : null;
+    }
+
+    record Report(String text, boolean empty) {}
+
+    private Report report(UserProfile profile, Period period, Instant now, String language) {
         ZoneId zone = profile.timeZone();
         Instant start = period.start().atStartOfDay(zone).toInstant();
         Instant end = period.end().atStartOfDay(zone).toInstant();
@@ -171,8 +188,10 @@ class DigestScheduler implements SmartLifecycle {
                 done.add(line);
             }
         }
-        return section(language, "digest.overdue", overdue) + "\n" + section(language, "digest.dueInPeriod", due) + "\n"
-                + section(language, "digest.done", done);
+        return new Report(
+                section(language, "digest.overdue", overdue) + "\n" + section(language, "digest.dueInPeriod", due)
+                        + "\n" + section(language, "digest.done", done),
+                overdue.isEmpty() && due.isEmpty() && done.isEmpty());
     }
 
     private String section(String language, String key, List<String> lines) {
