@@ -14,13 +14,23 @@ import com.jayway.jsonpath.JsonPath;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.regex.Pattern;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
+import org.opencrm.events.EventHeaders;
+import org.opencrm.events.Topics;
 import org.opencrm.events.contacts.ContactErased;
+import org.opencrm.events.notifications.ClientUnsubscribed;
+import org.opencrm.events.notifications.NotificationChannel;
+import org.opencrm.platform.events.EventRecords;
+import org.opencrm.testkit.KafkaTestConsumer;
+import org.opencrm.testkit.TestInfrastructure;
 
 /** Campaigns to a contacts segment (contacts-service played by WireMock): consent, erasure, unsubscribe. */
 class CampaignTest extends NotificationsTestBase {
@@ -96,6 +106,14 @@ class CampaignTest extends NotificationsTestBase {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(unsubscribe.statusCode()).isEqualTo(200);
+        // a second click (or a mail client prefetching the link) changes nothing more
+        var again = HTTP.send(
+                HttpRequest.newBuilder(URI.create(
+                                "http://127.0.0.1:" + port + "/public/unsubscribe?token=" + matcher.group(1)))
+                        .GET()
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(again.statusCode()).isEqualTo(200);
         var forged = HTTP.send(
                 HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/public/unsubscribe?token=abc.def"))
                         .GET()
@@ -114,6 +132,22 @@ class CampaignTest extends NotificationsTestBase {
                 .until(() -> mailTo("ruslan@" + tenant + ".test").size() == 2);
         assertThat(mailTo("yan@" + tenant + ".test")).hasSize(1);
 
+        // contacts-service is told once, by the client's card id and the channel, without the address
+        try (var events =
+                KafkaTestConsumer.subscribe(TestInfrastructure.kafkaBootstrapServers(), Topics.NOTIFICATIONS)) {
+            Predicate<ConsumerRecord<String, String>> unsubscribed =
+                    r -> r.value().contains(tenant)
+                            && "crm.notifications.ClientUnsubscribed.v1".equals(header(r, EventHeaders.TYPE));
+            events.await(unsubscribed, 1, Duration.ofSeconds(30));
+            var all = events.drain(unsubscribed, Duration.ofSeconds(2));
+            assertThat(all).hasSize(1);
+            var event = (ClientUnsubscribed) EventRecords.decode(all.getFirst()).orElseThrow();
+            assertThat(event.tenantId()).isEqualTo(tenant);
+            assertThat(event.contactId()).isEqualTo("c-yes");
+            assertThat(event.channel()).isEqualTo(NotificationChannel.EMAIL);
+            assertThat(all.getFirst().value()).doesNotContain("yan@");
+        }
+
         assertThat(call(
                                 "POST",
                                 "/api/campaigns",
@@ -121,5 +155,10 @@ class CampaignTest extends NotificationsTestBase {
                                 "{\"segmentId\":\"x\",\"channel\":\"EMAIL\",\"body\":\"b\"}")
                         .statusCode())
                 .isEqualTo(403);
+    }
+
+    private static String header(ConsumerRecord<String, String> record, String name) {
+        var header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
     }
 }

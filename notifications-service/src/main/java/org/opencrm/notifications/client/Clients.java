@@ -2,9 +2,12 @@ package org.opencrm.notifications.client;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
+import java.time.Clock;
 import org.opencrm.events.CrmEvent;
 import org.opencrm.events.contacts.ContactErased;
 import org.opencrm.events.contacts.ContactsMerged;
+import org.opencrm.events.notifications.NotificationChannel;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
@@ -12,7 +15,8 @@ import org.springframework.stereotype.Component;
 
 /**
  * What this service remembers about clients: who was erased (never messaged again, whatever a segment
- * says), who unsubscribed from which channel, and which merged card now lives on as which survivor.
+ * says), who unsubscribed from which channel ({@link OptOut}), and which merged card now lives on as
+ * which survivor.
  */
 @Component
 public class Clients {
@@ -20,9 +24,11 @@ public class Clients {
     static final String COLLECTION = "client_flags";
 
     private final MongoTemplate mongo;
+    private final Clock clock;
 
-    Clients(MongoTemplate mongo) {
+    Clients(MongoTemplate mongo, Clock clock) {
         this.mongo = mongo;
+        this.clock = clock;
     }
 
     public void apply(CrmEvent event) {
@@ -59,18 +65,20 @@ public class Clients {
 
     boolean unsubscribed(String tenantId, String contactId, String channel) {
         return mongo.exists(
-                new Query(where("_id")
-                        .is(id(tenantId, contactId))
-                        .and("unsubscribed")
-                        .is(channel)),
-                COLLECTION);
+                new Query(where("_id").is(OptOut.idOf(tenantId, contactId, NotificationChannel.valueOf(channel)))),
+                OptOut.class);
     }
 
+    /**
+     * Records the client's withdrawal for the channel once; the opt-out's {@code ClientUnsubscribed} tells
+     * contacts-service. A second click (or a second instance serving it) meets the unique id and does nothing.
+     */
     void unsubscribe(String tenantId, String contactId, String channel) {
-        mongo.upsert(
-                new Query(where("_id").is(id(tenantId, contactId))),
-                new Update().set("tenantId", tenantId).addToSet("unsubscribed", channel),
-                COLLECTION);
+        try {
+            mongo.insert(OptOut.create(tenantId, contactId, NotificationChannel.valueOf(channel), clock.instant()));
+        } catch (DuplicateKeyException alreadyWithdrawn) {
+            // recorded before: nothing more to tell
+        }
     }
 
     private static String id(String tenantId, String contactId) {
