@@ -21,11 +21,13 @@ class RoutingTest extends GatewayTestSupport {
         "/api/deals/d1/stage, deals",
         "/api/pipelines, deals",
         "/api/document-templates/t1, deals",
+        "/api/deal-settings, deals",
         "/api/tasks, tasks",
         "/api/teams/sales, tasks",
         "/api/automation-rules/r1, tasks",
         "/api/notifications, notifications",
         "/api/webhooks/w1, notifications",
+        "/api/campaigns, notifications",
         "/api/analytics/funnel, analytics"
     })
     void everyPrefixReachesItsServiceWithTheTokenRelayed(String path, String service) {
@@ -39,6 +41,20 @@ class RoutingTest extends GatewayTestSupport {
         assertThat(echo.get("headers"))
                 .asInstanceOf(org.assertj.core.api.InstanceOfAssertFactories.MAP)
                 .containsEntry("Authorization", "Bearer " + token);
+    }
+
+    @ParameterizedTest
+    @CsvSource({"/public/unsubscribe, notifications", "/public/calendar/feed-token.ics, tasks"})
+    void publicLinksReachTheirServiceWithoutAToken(String path, String service) {
+        var response = get(path, null);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(StandInService.parse(response.body()))
+                .containsEntry("service", service)
+                .containsEntry("path", path);
+        // only GET: nothing else is a link
+        var post = send(path, request -> request.POST(java.net.http.HttpRequest.BodyPublishers.noBody()));
+        assertThat(post.statusCode()).isEqualTo(401);
     }
 
     @Test

@@ -50,8 +50,8 @@ class RateLimitFilter implements GlobalFilter, Ordered {
 
     /*
      * The script's text, read once. A script built on the resource itself would check the resource's
-     * last-modified time on every request, under a lock: inside the packaged jar that is a failing file lookup
-     * plus a jar connection per request on the event loop, which serialized the gateway's requests.
+     * last-modified time on every request, under one lock shared by all event loops: inside the packaged jar
+     * that is a failing file lookup (an exception) plus a jar connection per request.
      */
     @SuppressWarnings("rawtypes")
     private static final RedisScript<List> SCRIPT = RedisScript.of(scriptText(), List.class);
@@ -127,10 +127,12 @@ class RateLimitFilter implements GlobalFilter, Ordered {
             add(keys, args, prefix + "t:" + caller.tenant(), limits.tenant());
             add(keys, args, prefix + "u:" + caller.tenant() + ":" + caller.user(), limits.user());
         } else {
-            // No token: a website form (the only anonymous request a route gets). The form key is the
-            // client's claim, not yet checked: hashed, any string makes a short, harmless key.
-            String formKey = digest(exchange.getRequest().getHeaders().getFirst(forms.header()));
-            add(keys, args, prefix + "f:" + formKey, limits.formKey());
+            // No token: a website form, or a public link (unsubscribe, calendar feed), per client IP. The form
+            // key is the client's claim, not yet checked: hashed, any string makes a short, harmless key.
+            String formKey = exchange.getRequest().getHeaders().getFirst(forms.header());
+            if (formKey != null) {
+                add(keys, args, prefix + "f:" + digest(formKey), limits.formKey());
+            }
             add(keys, args, prefix + "ip:" + clientIp(exchange), limits.clientIp());
         }
     }

@@ -90,6 +90,12 @@ class GatewaySecurity {
                 .authorizeExchange(exchanges -> {
                     exchanges.pathMatchers(PUBLIC_PATHS).permitAll();
                     exchanges.matchers(formSubmission(forms)).permitAll();
+                    if (!access.publicLinks().isEmpty()) {
+                        exchanges
+                                .pathMatchers(
+                                        HttpMethod.GET, access.publicLinks().toArray(String[]::new))
+                                .permitAll();
+                    }
                     for (var rule : access.rules()) {
                         exchanges
                                 .pathMatchers(rule.paths().toArray(String[]::new))
