@@ -1,0 +1,169 @@
+package org.opencrm.bench;
+
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.opencrm.testkit.jwt.TestJwts;
+
+/**
+ * The harness: {@code bench/run [options]} (see docs/benchmarks.md). Starts what the chosen benchmarks need on
+ * free ports, loads their data, measures each subject and its same-run baseline, and writes
+ * {@code <out>/<id>.json}, PNG charts and {@code SUMMARY.md}.
+ *
+ * <pre>
+ *   --only B1,B8,B5,B6     which benchmarks (default: all implemented, in this order)
+ *   --contacts N           B1 data size (default 200000)
+ *   --deals N              B8 data size (default 200000)
+ *   --concurrency N        closed-loop workers (default 4)
+ *   --warmup SECONDS       per measured run (default 10)
+ *   --duration SECONDS     per measured run (default 30)
+ *   --out DIR              results directory (default bench/results)
+ *   --root DIR             the repository (default .), where the service jars are
+ *   --service-java-opts S  JVM options of the services (default deploy/local/platform's)
+ *   --footprint-apps LIST  B6's applications (default contacts,deals,tasks,notifications,analytics,gateway)
+ *   --footprint-idle SEC   B6: idle time after readiness before the RSS is read (default 5)
+ * </pre>
+ */
+public final class Bench {
+
+    /** What every benchmark gets. */
+    record Context(Cluster cluster, Options options, String token, MongoClient mongo) {}
+
+    /** The command line, parsed. */
+    record Options(
+            List<String> only,
+            int contacts,
+            int deals,
+            int concurrency,
+            Duration warmup,
+            Duration duration,
+            Path out,
+            Path root,
+            String serviceJavaOpts,
+            List<String> footprintApps,
+            Duration footprintIdle,
+            String command) {
+
+        Load.Settings load() {
+            return new Load.Settings(concurrency, warmup, duration);
+        }
+
+        static Options parse(String... args) {
+            var m = new LinkedHashMap<String, String>();
+            for (int i = 0; i < args.length; i++) {
+                if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                    throw new IllegalArgumentException("usage: --name value ...; got " + args[i]);
+                }
+                m.put(args[i].substring(2), args[++i]);
+            }
+            var known = List.of(
+                    "only",
+                    "contacts",
+                    "deals",
+                    "concurrency",
+                    "warmup",
+                    "duration",
+                    "out",
+                    "root",
+                    "service-java-opts",
+                    "footprint-apps",
+                    "footprint-idle");
+            for (String key : m.keySet()) {
+                if (!known.contains(key)) {
+                    throw new IllegalArgumentException("unknown option --" + key + " (known: " + known + ")");
+                }
+            }
+            return new Options(
+                    List.of(m.getOrDefault("only", String.join(",", ALL)).split(",")),
+                    Integer.parseInt(m.getOrDefault("contacts", "200000")),
+                    Integer.parseInt(m.getOrDefault("deals", "200000")),
+                    Integer.parseInt(m.getOrDefault("concurrency", "4")),
+                    Duration.ofMillis((long) (Double.parseDouble(m.getOrDefault("warmup", "10")) * 1000)),
+                    Duration.ofMillis((long) (Double.parseDouble(m.getOrDefault("duration", "30")) * 1000)),
+                    Path.of(m.getOrDefault("out", "bench/results")),
+                    Path.of(m.getOrDefault("root", ".")),
+                    m.getOrDefault("service-java-opts", Cluster.DEFAULT_SERVICE_JAVA_OPTS),
+                    List.of(m.getOrDefault("footprint-apps", String.join(",", Footprint.ALL_APPS))
+                            .split(",")),
+                    Duration.ofMillis((long) (Double.parseDouble(m.getOrDefault("footprint-idle", "5")) * 1000)),
+                    "bench/run " + String.join(" ", args));
+        }
+    }
+
+    static final List<String> ALL = List.of("B1", "B8", "B5", "B6");
+
+    private Bench() {}
+
+    public static void main(String[] args) throws Exception {
+        var written = run(Options.parse(args));
+        written.forEach(p -> System.out.println("wrote " + p));
+        System.exit(0);
+    }
+
+    /** Runs the chosen benchmarks; returns the files written. */
+    public static List<Path> run(Options options) throws Exception {
+        var runInfo = new LinkedHashMap<String, Object>();
+        runInfo.put("date", Instant.now().toString());
+        runInfo.put("command", options.command());
+        runInfo.put("machine", Machine.describe());
+        runInfo.put("serviceJavaOptions", options.serviceJavaOpts());
+        var report = new Report(options.out(), runInfo);
+        var written = new ArrayList<Path>();
+        var work = options.root().resolve("bench/target/bench-run");
+        String token = TestJwts.user("bench-admin")
+                .tenant("bench")
+                .departments("sales")
+                .roles("ADMIN")
+                .expiresIn(Duration.ofHours(6))
+                .mint();
+        try (var cluster = new Cluster(options.root(), work, options.serviceJavaOpts());
+                var mongo = MongoClients.create(cluster.mongo())) {
+            var context = new Context(cluster, options, token, mongo);
+            // the services of the load benchmarks start together (B6 starts its own, one at a time)
+            var needed = new ArrayList<String>();
+            if (options.only().contains("B1") || options.only().contains("B5")) {
+                needed.addAll(List.of("contacts", "gateway"));
+            }
+            if (options.only().contains("B8")) {
+                needed.add(0, "deals");
+            }
+            log("starting " + needed + " (load " + Machine.loadAverage() + ")");
+            cluster.start(needed.toArray(String[]::new));
+            for (String id : options.only()) {
+                log("== " + id + " (load " + Machine.loadAverage() + ")");
+                Result result = switch (id.trim()) {
+                    case "B1" -> ScreenPop.run(context);
+                    case "B8" -> StageChange.run(context);
+                    case "B5" -> GatewayOverhead.run(context);
+                    case "B6" -> Footprint.run(context);
+                    default -> throw new IllegalArgumentException("unknown benchmark " + id);
+                };
+                result.setup("concurrency", options.concurrency());
+                result.setup("warmupSeconds", options.warmup().toMillis() / 1000.0);
+                result.setup("durationSeconds", options.duration().toMillis() / 1000.0);
+                written.add(report.write(result));
+                log(id + " done: " + result.ratios);
+            }
+        }
+        written.add(report.summary());
+        return written;
+    }
+
+    static void log(String message) {
+        System.out.println(Instant.now() + " " + message);
+    }
+
+    static Map<String, Object> values(Object... keysAndValues) {
+        var m = new LinkedHashMap<String, Object>();
+        for (int i = 0; i < keysAndValues.length; i += 2) {
+            m.put((String) keysAndValues[i], keysAndValues[i + 1]);
+        }
+        return m;
+    }
+}

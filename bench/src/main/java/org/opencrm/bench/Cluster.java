@@ -1,0 +1,278 @@
+package org.opencrm.bench;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.opencrm.testkit.KafkaBrokerProcess;
+import org.opencrm.testkit.jwt.TestJwts;
+
+/**
+ * Everything a benchmark measures, started by the harness on free ports (never the local run's ports): a real
+ * Kafka KRaft broker in a child JVM, a MongoDB-protocol server (mongo-java-server, memory backend, in this
+ * JVM), Redis for the gateway's rate limits (Debian's redis-server, when installed), and the service jars as
+ * child JVMs with the environment {@code deploy/local/platform} gives them. Tokens are minted with
+ * {@link TestJwts}; the services get its public key as {@code CRM_JWT_PUBLIC_KEY}.
+ */
+final class Cluster implements AutoCloseable {
+
+    /** deploy/local/platform's CRM_SERVICE_JAVA_OPTS default. */
+    static final String DEFAULT_SERVICE_JAVA_OPTS = "-Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+
+    static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+
+    private final Path root;
+    private final Path workDir;
+    private final List<String> serviceJavaOptions;
+    private KafkaBrokerProcess kafka;
+    private MongoServer mongo;
+    private String mongoAddress;
+    private Process redis;
+    private int redisPort;
+    private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+
+    Cluster(Path root, Path workDir, String serviceJavaOptions) {
+        this.root = root;
+        this.workDir = workDir;
+        this.serviceJavaOptions =
+                Arrays.stream(serviceJavaOptions.trim().split("\\s+")).toList();
+    }
+
+    synchronized String kafka() {
+        if (kafka == null) {
+            kafka = KafkaBrokerProcess.start();
+        }
+        return kafka.bootstrapServers();
+    }
+
+    /** mongodb://host:port of the in-process server (one server, one database per service, as in the local run). */
+    synchronized String mongo() {
+        if (mongo == null) {
+            mongo = new MongoServer(new MemoryBackend());
+            int port = Machine.freePort();
+            mongo.bind("127.0.0.1", port);
+            mongoAddress = "mongodb://127.0.0.1:" + port;
+        }
+        return mongoAddress;
+    }
+
+    /** A redis-server on a free port, or 0 when none is installed (the gateway then runs without rate limits). */
+    synchronized int redis() {
+        if (redis == null && redisPort == 0) {
+            if (!Files.isExecutable(Path.of("/usr/bin/redis-server"))) {
+                return 0;
+            }
+            int port = Machine.freePort();
+            try {
+                redis = new ProcessBuilder(
+                                "/usr/bin/redis-server",
+                                "--bind",
+                                "127.0.0.1",
+                                "--port",
+                                Integer.toString(port),
+                                "--save",
+                                "",
+                                "--appendonly",
+                                "no",
+                                "--maxmemory",
+                                "64mb")
+                        .redirectErrorStream(true)
+                        .redirectOutput(logs().resolve("redis.log").toFile())
+                        .start();
+            } catch (IOException e) {
+                return 0;
+            }
+            redisPort = port;
+            ServiceProcess.sleep(200);
+        }
+        return redisPort;
+    }
+
+    String module(String name) {
+        return switch (name) {
+            case "gateway" -> "gateway";
+            default -> name + "-service";
+        };
+    }
+
+    Path jarOf(String name) {
+        String module = module(name);
+        return root.resolve(module).resolve("target").resolve(module + "-0.1.0-SNAPSHOT.jar");
+    }
+
+    /** Starts the named services (contacts, deals, tasks, notifications, analytics, gateway) in parallel. */
+    void start(String... names) {
+        var futures = new ArrayList<CompletableFuture<ServiceProcess>>();
+        for (String name : names) {
+            if (services.containsKey(name)) {
+                continue;
+            }
+            var process = launch(name, name);
+            services.put(name, process);
+            futures.add(CompletableFuture.supplyAsync(() -> process.awaitReady(READY_TIMEOUT)));
+        }
+        futures.forEach(CompletableFuture::join);
+    }
+
+    /** Starts service {@code name} as the process {@code processName} (not registered; the caller closes it). */
+    ServiceProcess launch(String processName, String name) {
+        var jar = unpacked(name);
+        var env = new LinkedHashMap<String, String>();
+        env.put("CRM_JWT_ISSUER", TestJwts.ISSUER);
+        env.put("CRM_JWT_AUDIENCE", TestJwts.AUDIENCE);
+        env.put("CRM_JWT_PUBLIC_KEY", TestJwts.publicKeyPem());
+        env.put("CRM_LOG_FORMAT", "plain");
+        var launch = new ArrayList<String>(List.of("-jar", jar.toString()));
+        if (name.equals("gateway")) {
+            int redisPort = redis();
+            if (redisPort > 0) {
+                env.put("REDIS_URL", "redis://127.0.0.1:" + redisPort);
+                // the limits stay on (every request pays its Redis check) but high enough never to refuse
+                for (String scope : List.of("tenant", "user")) {
+                    launch.add("--crm.gateway.rate-limit.defaults." + scope + ".per-second=1000000");
+                    launch.add("--crm.gateway.rate-limit.defaults." + scope + ".burst=1000000");
+                }
+            } else {
+                env.put("CRM_RATE_LIMIT_ENABLED", "false");
+            }
+            for (String service : List.of("contacts", "deals", "tasks", "notifications", "analytics")) {
+                var target = services.get(service);
+                env.put(
+                        "CRM_" + service.toUpperCase() + "_URI",
+                        target != null ? target.baseUrl() : "http://127.0.0.1:" + Machine.freePort());
+            }
+        } else {
+            env.put("MONGODB_URI", mongo() + "/crm-" + name);
+            env.put("KAFKA_BOOTSTRAP", kafka());
+        }
+        return ServiceProcess.start(processName, Machine.freePort(), serviceJavaOptions, launch, env, logs());
+    }
+
+    /** The empty Spring Boot app on this JVM's class path (which holds the services' starters), same JVM options. */
+    ServiceProcess launchBaseline() {
+        var env = new LinkedHashMap<String, String>();
+        env.put("SPRING_MONGODB_URI", mongo() + "/crm-empty");
+        env.put("SPRING_KAFKA_BOOTSTRAP_SERVERS", kafka());
+        var launch = List.of(
+                "-cp",
+                System.getProperty("java.class.path"),
+                "org.opencrm.bench.baseline.EmptyApp",
+                "--management.endpoint.health.probes.enabled=true",
+                "--management.endpoints.web.exposure.include=health",
+                // as the platform's defaults: no OTLP push to a collector that is not there
+                "--management.otlp.metrics.export.enabled=false");
+        return ServiceProcess.start("empty-app", Machine.freePort(), serviceJavaOptions, launch, env, logs());
+    }
+
+    /**
+     * The service jar unpacked as deploy/local/platform does ({@code -Djarmode=tools extract}): a thin jar with its
+     * libraries beside it starts about twice as fast as the fat jar. Unpacked again when the jar is newer.
+     */
+    Path unpacked(String name) {
+        var jar = jarOf(name);
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(
+                    jar + " is missing: ./crm mvn -B -ntp -o -pl " + module(name) + " package -DskipTests");
+        }
+        var dir = workDir.resolve("apps").resolve(name);
+        var stamp = dir.resolve(".extracted");
+        var thin = dir.resolve(jar.getFileName());
+        try {
+            if (Files.exists(stamp) && Files.getLastModifiedTime(stamp).compareTo(Files.getLastModifiedTime(jar)) > 0) {
+                return thin;
+            }
+            deleteTree(dir);
+            var extract = new ProcessBuilder(
+                            Path.of(System.getProperty("java.home"), "bin", "java")
+                                    .toString(),
+                            "-Djarmode=tools",
+                            "-jar",
+                            jar.toString(),
+                            "extract",
+                            "--destination",
+                            dir.toString())
+                    .redirectErrorStream(true)
+                    .redirectOutput(logs().resolve("extract-" + name + ".log").toFile())
+                    .start();
+            if (!extract.waitFor(120, TimeUnit.SECONDS) || extract.exitValue() != 0) {
+                throw new IllegalStateException("could not unpack " + jar);
+            }
+            Files.createFile(stamp);
+            return thin;
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var files = Files.walk(dir)) {
+            for (var p : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    ServiceProcess service(String name) {
+        var service = services.get(name);
+        if (service == null) {
+            throw new IllegalStateException(name + " was not started");
+        }
+        return service;
+    }
+
+    Map<String, ServiceProcess> services() {
+        return services;
+    }
+
+    List<String> serviceJavaOptions() {
+        return serviceJavaOptions;
+    }
+
+    Path logs() {
+        var dir = workDir.resolve("logs");
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return dir;
+    }
+
+    @Override
+    public void close() {
+        var stops = services.values().stream()
+                .map(s -> CompletableFuture.runAsync(s::close))
+                .toList();
+        stops.forEach(CompletableFuture::join);
+        services.clear();
+        if (redis != null) {
+            redis.destroy();
+            try {
+                redis.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        if (mongo != null) {
+            mongo.shutdownNow();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package org.opencrm.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Keeps the benchmarks working: every implemented benchmark at tiny sizes (a few hundred records, one-second
+ * runs, B6 on one application), then checks that each result file, its charts and the summary are written
+ * and that the figures are sane (calls made, no errors, positive latencies and ratios). Timings are never
+ * asserted: they belong to the real runs (bench/run), not to CI.
+ */
+class BenchSmokeTest {
+
+    private static final Path ROOT = Path.of("..").toAbsolutePath().normalize();
+
+    @Test
+    void everyBenchmarkWritesSaneResultsAtTinySizes() throws Exception {
+        for (String module : List.of("contacts-service", "deals-service", "gateway")) {
+            assumeTrue(
+                    Files.isRegularFile(ROOT.resolve(module + "/target/" + module + "-0.1.0-SNAPSHOT.jar")),
+                    module + "'s jar is not built: the full build (./mvnw verify) packages it before bench");
+        }
+        Path out = ROOT.resolve("bench/target/bench-smoke");
+        deleteResults(out);
+
+        var written = Bench.run(Bench.Options.parse(
+                "--only", "B1,B8,B5,B6",
+                "--contacts", "300",
+                "--deals", "300",
+                "--concurrency", "2",
+                "--warmup", "1",
+                "--duration", "1.5",
+                "--footprint-apps", "gateway",
+                "--footprint-idle", "1",
+                "--out", out.toString(),
+                "--root", ROOT.toString()));
+
+        assertThat(written)
+                .extracting(p -> p.getFileName().toString())
+                .containsExactly("B1.json", "B8.json", "B5.json", "B6.json", "SUMMARY.md");
+        var json = JsonMapper.builder().build();
+        for (String id : List.of("B1", "B8", "B5", "B6")) {
+            var result = json.readTree(out.resolve(id + ".json").toFile());
+            assertThat(result.path("id").asString()).isEqualTo(id);
+            assertThat(result.path("machine").path("cores").asInt()).isPositive();
+            assertThat(result.path("ratios").size()).as(id + " ratios").isPositive();
+            for (var ratio : result.path("ratios")) {
+                assertThat(ratio.path("ratio").asDouble()).as(id + " " + ratio).isPositive();
+            }
+            for (var m : result.path("measurements")) {
+                if (m.has("calls")) {
+                    assertThat(m.path("calls").asLong()).as(id + " " + m).isPositive();
+                    assertThat(m.path("errors").asLong()).as(id + " " + m).isZero();
+                    assertThat(m.path("p99Ms").asDouble()).as(id + " " + m).isPositive();
+                }
+            }
+            for (var chart : result.path("charts")) {
+                assertThat(out.resolve(chart.asString())).as(id + " chart").isNotEmptyFile();
+            }
+        }
+        assertThat(json.readTree(out.resolve("B1.json").toFile())
+                        .path("setup")
+                        .path("contacts")
+                        .asInt())
+                .isEqualTo(300);
+        assertThat(json.readTree(out.resolve("B6.json").toFile())
+                        .path("measurements")
+                        .size())
+                .as("the empty app and the gateway")
+                .isEqualTo(2);
+        assertThat(Files.readString(out.resolve("SUMMARY.md"))).contains("## B1", "## B5", "## B6", "## B8");
+    }
+
+    private static void deleteResults(Path out) throws Exception {
+        if (Files.isDirectory(out)) {
+            try (var files = Files.list(out)) {
+                for (var f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+        }
+    }
+}
