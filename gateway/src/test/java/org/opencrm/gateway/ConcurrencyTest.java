@@ -27,7 +27,7 @@ class ConcurrencyTest extends GatewayTestSupport {
     @Test
     void fortyRequestsInFlightAtOnceAllReachTheServiceTogether() throws Exception {
         var contacts = SERVICES.get("contacts");
-        contacts.holdUntil(CONCURRENT, Duration.ofSeconds(15));
+        contacts.holdUntil(CONCURRENT, Duration.ofSeconds(15)); // below the route's timeout (GatewayTestSupport)
         var client = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(5))
