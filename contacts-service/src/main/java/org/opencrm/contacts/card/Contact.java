@@ -183,6 +183,55 @@ class Contact extends AggregateRoot {
         return changed;
     }
 
+    /**
+     * The client withdrew marketing consent for a channel through an unsubscribe link ({@code ClientUnsubscribed}
+     * from notifications-service). Nothing changes when the consent is not granted, or was granted again
+     * after {@code withdrawnAt}: a replayed event never undoes a later choice of the client.
+     *
+     * @param channel {@code EMAIL} or {@code SMS}; other channels carry no marketing consent
+     * @return whether the card changed
+     */
+    boolean withdrawConsent(String channel, Instant withdrawnAt, Actor by) {
+        if (erasedAt != null || mergedInto != null) {
+            return false;
+        }
+        ConsentState current = switch (channel) {
+            case "EMAIL" -> consentEmail;
+            case "SMS" -> consentSms;
+            default -> null;
+        };
+        if (current == null
+                || !current.granted()
+                || (current.at() != null && current.at().isAfter(withdrawnAt))) {
+            return false;
+        }
+        String field = "EMAIL".equals(channel) ? "consent.email" : "consent.sms";
+        var withdrawn = new ConsentState(false, withdrawnAt);
+        if ("EMAIL".equals(channel)) {
+            consentEmail = withdrawn;
+        } else {
+            consentSms = withdrawn;
+        }
+        Instant now = Instant.now();
+        updatedAt = now;
+        var e = nextEvent(by, now);
+        record(new ContactUpdated(
+                e.eventId(),
+                e.tenantId(),
+                e.aggregateId(),
+                e.aggregateVersion(),
+                e.occurredAt(),
+                e.actor(),
+                List.of(field),
+                ownerId,
+                departmentId,
+                companyId,
+                null,
+                details()));
+        audit(by, "UPDATED", List.of(new FieldChange(field, "true", "false")), now);
+        return true;
+    }
+
     void archive(Actor by) {
         requireLive();
         if (archived) {
