@@ -35,6 +35,10 @@ class TestInfrastructureContextCustomizerFactory implements ContextCustomizerFac
         @Override
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
             Map<String, Object> properties = new LinkedHashMap<>(TestJwts.springProperties());
+            // At JVM exit the embedded broker's own shutdown hook deletes its log directory while the cached
+            // contexts close; a listener committing offsets to it then blocks until Spring's 30 s phase
+            // timeout and surefire kills the fork. Nothing is verified after the last test, so wait less.
+            properties.put("spring.lifecycle.timeout-per-shutdown-phase", "3s");
             if (kafka) {
                 properties.put("spring.kafka.bootstrap-servers", TestInfrastructure.kafkaBootstrapServers());
             }
