@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import org.opencrm.events.Actor;
+import org.opencrm.platform.outbox.AggregateBatchWriter;
 import org.opencrm.platform.security.CurrentUser;
 import org.opencrm.platform.security.Role;
 import org.opencrm.platform.web.FieldViolation;
@@ -83,6 +84,7 @@ public class ContactImporter {
     private final ContactIndex index;
     private final ContactStore store;
     private final SearchTerms terms;
+    private final AggregateBatchWriter batches;
 
     ContactImporter(
             MongoTemplate mongo,
@@ -91,7 +93,8 @@ public class ContactImporter {
             Duplicates duplicates,
             ContactIndex index,
             ContactStore store,
-            SearchTerms terms) {
+            SearchTerms terms,
+            AggregateBatchWriter batches) {
         this.mongo = mongo;
         this.inputs = inputs;
         this.customFields = customFields;
@@ -99,6 +102,7 @@ public class ContactImporter {
         this.index = index;
         this.store = store;
         this.terms = terms;
+        this.batches = batches;
     }
 
     /** Whether a column may be mapped to {@code field} for this tenant. */
@@ -174,8 +178,10 @@ public class ContactImporter {
 
     /**
      * Index entries first, then the cards in one bulk insert, then the entries again and the audit copies (the
-     * order {@link ContactStore#save} keeps for one card). A card an earlier attempt of this batch inserted
-     * is refused by its {@code _id} and counts as created: it is the same card.
+     * order {@link ContactStore#save} keeps for one card). The cards go through the outbox's bulk path: one
+     * write of all their pending markers before the insert, and the relay publishes their ContactCreated
+     * events in batches. A card an earlier attempt of this batch inserted is refused by its {@code _id} and
+     * counts as created: it is the same card.
      */
     private void insert(Map<String, Contact> created) {
         if (created.isEmpty()) {
@@ -186,7 +192,7 @@ public class ContactImporter {
         index.addAll(keys);
         var cards = new ArrayList<>(created.values());
         try {
-            mongo.insertAll(cards);
+            batches.insertAll(cards);
         } catch (DuplicateKeyException replay) {
             for (Contact card : cards) {
                 if (!mongo.exists(new Query(Criteria.where("_id").is(card.getId())), Contact.class)) {

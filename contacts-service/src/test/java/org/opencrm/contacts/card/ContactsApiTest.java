@@ -27,6 +27,7 @@ import org.springframework.boot.test.web.server.LocalServerPort;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @UseTestInfrastructure
+@org.springframework.context.annotation.Import(MongoCommands.class)
 abstract class ContactsApiTest {
 
     static final HttpClient HTTP = HttpClient.newBuilder()
