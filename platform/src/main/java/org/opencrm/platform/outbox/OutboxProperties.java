@@ -18,8 +18,9 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  *     delivery timeout so two relays never publish one aggregate at once
  * @param sendTimeout how long to wait for the broker to acknowledge a batch
  * @param retryBackoff first delay before a failed publish is retried; doubles up to retryBackoffMax
- * @param sweepBatch markers claimed and published together (one claim, one read of their outboxes, one
- *     producer flush, one bulk write each to advance and to pull) by the sweeper and after a bulk insert
+ * @param sweepBatch about how many markers left behind the sweeper claims and publishes together (one claim, one
+ *     read of their outboxes, one producer flush, one bulk write each to advance and to pull); the markers of one
+ *     {@link AggregateBatchWriter} call are published together whatever their number
  */
 @ConfigurationProperties("crm.outbox")
 public record OutboxProperties(
