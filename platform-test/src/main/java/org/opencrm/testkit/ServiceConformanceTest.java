@@ -111,7 +111,8 @@ public abstract class ServiceConformanceTest {
 
     protected HttpResponse<String> get(String path, String bearer) throws IOException, InterruptedException {
         var request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + path))
-                .timeout(Duration.ofSeconds(10))
+                // generous: springdoc builds the API document on its first request, slow on a loaded machine
+                .timeout(Duration.ofSeconds(30))
                 .GET();
         if (bearer != null) {
             request.header("Authorization", "Bearer " + bearer);
