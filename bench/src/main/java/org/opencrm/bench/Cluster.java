@@ -48,8 +48,16 @@ final class Cluster implements AutoCloseable {
     }
 
     synchronized String kafka() {
-        if (kafka == null) {
-            kafka = KafkaBrokerProcess.start();
+        // KafkaBrokerProcess draws a random cluster id; one that starts with '-' (1 in 64) is taken for an option
+        // by the storage tool's argument parser and the format fails: a fresh id on the next attempt is fine
+        for (int attempt = 1; kafka == null; attempt++) {
+            try {
+                kafka = KafkaBrokerProcess.start();
+            } catch (IllegalStateException e) {
+                if (attempt == 3 || !String.valueOf(e.getMessage()).contains("--cluster-id")) {
+                    throw e;
+                }
+            }
         }
         return kafka.bootstrapServers();
     }
