@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /** Exact money, line-item totals, hostile input, attachments with their limits. */
@@ -82,23 +80,5 @@ class ItemsAndAttachmentsTest extends DealsTestSupport {
         assertThat(download.statusCode()).isEqualTo(200);
         assertThat(download.body()).isEqualTo(png);
         assertThat(download.headers().firstValue("Content-Type")).hasValue("image/png");
-    }
-
-    private HttpResponse<String> upload(String dealId, String token, String name, String type, byte[] content)
-            throws Exception {
-        String boundary = "----crm" + UUID.randomUUID();
-        var body = new java.io.ByteArrayOutputStream();
-        body.write(("--" + boundary + "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" + name
-                        + "\"\r\nContent-Type: " + type + "\r\n\r\n")
-                .getBytes(StandardCharsets.UTF_8));
-        body.write(content);
-        body.write(("\r\n--" + boundary + "--\r\n").getBytes(StandardCharsets.UTF_8));
-        return HTTP.send(
-                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/api/deals/" + dealId + "/attachments"))
-                        .header("Authorization", "Bearer " + token)
-                        .header("Content-Type", "multipart/form-data; boundary=" + boundary)
-                        .POST(HttpRequest.BodyPublishers.ofByteArray(body.toByteArray()))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
     }
 }

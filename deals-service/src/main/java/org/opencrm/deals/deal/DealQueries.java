@@ -15,7 +15,6 @@ import org.opencrm.deals.pipeline.Pipeline;
 import org.opencrm.deals.pipeline.PipelineService;
 import org.opencrm.deals.pipeline.Stage;
 import org.opencrm.platform.security.CurrentUser;
-import org.opencrm.platform.security.Visibility;
 import org.opencrm.platform.web.InvalidRequestException;
 import org.opencrm.platform.web.PageRequests;
 import org.springframework.data.domain.Sort;
@@ -30,10 +29,12 @@ class DealQueries {
 
     private final MongoTemplate mongo;
     private final PipelineService pipelines;
+    private final TaskHolders taskHolders;
 
-    DealQueries(MongoTemplate mongo, PipelineService pipelines) {
+    DealQueries(MongoTemplate mongo, PipelineService pipelines, TaskHolders taskHolders) {
         this.mongo = mongo;
         this.pipelines = pipelines;
+        this.taskHolders = taskHolders;
     }
 
     record Filter(String pipelineId, String stage, String ownerId, String contactId, boolean idle, String q) {}
@@ -47,7 +48,7 @@ class DealQueries {
     DealPage list(Filter filter, String cursor, Integer size, CurrentUser user) {
         int pageSize = PageRequests.of(0, size).getPageSize();
         List<Criteria> all = new ArrayList<>();
-        all.add(Visibility.criteria(user));
+        all.add(taskHolders.visible(user));
         if (filter.pipelineId() != null) {
             all.add(Criteria.where("pipelineId").is(filter.pipelineId()));
         }
@@ -126,7 +127,7 @@ class DealQueries {
         var pipeline = pipelines.get(user.tenantId(), pipelineId);
         var query = Query.query(new Criteria()
                 .andOperator(
-                        Visibility.criteria(user), Criteria.where("pipelineId").is(pipeline.id())));
+                        taskHolders.visible(user), Criteria.where("pipelineId").is(pipeline.id())));
         query.fields().include("stage", "amount", "currency", "tenantId", "ownerId", "departmentId");
         Map<String, Long> counts = new LinkedHashMap<>();
         Map<String, Map<String, BigDecimal>> sums = new LinkedHashMap<>();

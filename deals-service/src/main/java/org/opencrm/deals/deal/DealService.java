@@ -42,25 +42,49 @@ public class DealService {
     private final PipelineService pipelines;
     private final DealSettingsService settings;
     private final StageDocuments stageDocuments;
+    private final TaskHolders taskHolders;
 
     DealService(
             DealRepository deals,
             MongoTemplate mongo,
             PipelineService pipelines,
             DealSettingsService settings,
-            StageDocuments stageDocuments) {
+            StageDocuments stageDocuments,
+            TaskHolders taskHolders) {
         this.deals = deals;
         this.mongo = mongo;
         this.pipelines = pipelines;
         this.settings = settings;
         this.stageDocuments = stageDocuments;
+        this.taskHolders = taskHolders;
     }
 
-    /** A deal the user may see; 404 for one of another tenant or outside the user's visibility. */
+    /**
+     * A deal the user may see: by the platform's visibility or because the user holds a task on it. 404 for
+     * one of another tenant or outside both. Reading, attaching files and moving the stage (closing included:
+     * tasks-service closes the deal for the user who completes its last task) need only this.
+     */
     public Deal load(String id, CurrentUser user) {
         return deals.findById(id)
-                .filter(d -> Visibility.canSee(user, d.getTenantId(), d.ownerId(), d.departmentId()))
+                .filter(d ->
+                        visible(d, user) || (user.tenantId().equals(d.getTenantId()) && taskHolders.holds(user, id)))
                 .orElseThrow(() -> NotFoundException.of("deal", id));
+    }
+
+    /**
+     * A deal the user may change beyond its stage (edit, items, reopen, documents): only by the
+     * platform's visibility. A task holder who sees the deal gets 403 here, anyone else 404.
+     */
+    public Deal loadToEdit(String id, CurrentUser user) {
+        var deal = load(id, user);
+        if (!visible(deal, user)) {
+            throw new AccessDeniedException("A task on the deal allows reading, attaching and moving its stage only");
+        }
+        return deal;
+    }
+
+    private static boolean visible(Deal deal, CurrentUser user) {
+        return Visibility.canSee(user, deal.getTenantId(), deal.ownerId(), deal.departmentId());
     }
 
     public Deal save(Deal deal) {
@@ -106,7 +130,7 @@ public class DealService {
     }
 
     Deal update(String id, String ifMatch, UpdateDealRequest request, CurrentUser user) {
-        var deal = load(id, user);
+        var deal = loadToEdit(id, user);
         ETags.requireIfMatch(ifMatch, deal.getVersion());
         var by = actor(user);
         deal.edit(
@@ -180,7 +204,7 @@ public class DealService {
     }
 
     Deal reopen(String id, String ifMatch, ReopenRequest request, CurrentUser user) {
-        var deal = load(id, user);
+        var deal = loadToEdit(id, user);
         ETags.requireIfMatch(ifMatch, deal.getVersion());
         var pipeline = pipelineOf(deal);
         String target = request.stage() != null ? request.stage() : deal.closedFromStage();
@@ -195,7 +219,7 @@ public class DealService {
     }
 
     Deal replaceItems(String id, String ifMatch, ItemsRequest request, CurrentUser user) {
-        var deal = load(id, user);
+        var deal = loadToEdit(id, user);
         ETags.requireIfMatch(ifMatch, deal.getVersion());
         String currency = request.currency() != null ? request.currency() : deal.currency();
         if (currency == null) {

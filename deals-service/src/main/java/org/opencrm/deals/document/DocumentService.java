@@ -23,7 +23,7 @@ class DocumentService {
 
     /** A user asks for a document; the deal's version moves, so If-Match is checked when sent. */
     String generate(String dealId, String templateId, String ifMatch, CurrentUser user) {
-        var deal = deals.load(dealId, user);
+        var deal = deals.loadToEdit(dealId, user);
         ETags.checkIfMatch(ifMatch, deal.getVersion());
         var template = rendering.template(deal.getTenantId(), templateId);
         if (template == null) {
@@ -41,7 +41,7 @@ class DocumentService {
                 if (attempt == 5) {
                     throw e;
                 }
-                deal = deals.load(dealId, user);
+                deal = deals.loadToEdit(dealId, user);
             }
         }
     }
