@@ -175,13 +175,18 @@ public final class KafkaBrokerProcess implements AutoCloseable {
     }
 
     private static String clusterId() {
-        // Kafka cluster ids are 16 bytes, URL-safe base64 without padding.
-        var uuid = UUID.randomUUID();
-        var bytes = ByteBuffer.allocate(16)
-                .putLong(uuid.getMostSignificantBits())
-                .putLong(uuid.getLeastSignificantBits())
-                .array();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        // Kafka cluster ids are 16 bytes, URL-safe base64 without padding. One in 64 such ids starts with '-',
+        // which the storage tool's argument parser takes for an option (Kafka's own Uuid redraws those too).
+        String id;
+        do {
+            var uuid = UUID.randomUUID();
+            var bytes = ByteBuffer.allocate(16)
+                    .putLong(uuid.getMostSignificantBits())
+                    .putLong(uuid.getLeastSignificantBits())
+                    .array();
+            id = Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
+        } while (id.startsWith("-"));
+        return id;
     }
 
     private static int freePort() throws IOException {
