@@ -178,15 +178,19 @@ class WalkThroughTest {
 
     @Test
     @Order(4)
-    void theMeasurementsAreAttachedAndApprovalGivesTheManagerThePriceTask() {
-        // Deals are visible to their owner's department: the measurer, in field service, sees the task but not
-        // the deal, so the owner attaches what the measurer sent (see e2e/README.md).
+    void theMeasurerAttachesTheMeasurementsAndMovesTheDealToApprovalAndTheManagerGetsThePriceTask() {
+        // The measurer, in field service, holds the MEASUREMENT task on the sales deal: that task lets them
+        // see the deal, attach to it and move its stage (docs/security.md, task holders).
+        var measurer = Api.as("measurer");
+        await().atMost(STEP).until(() -> measurer.get("/api/deals/" + dealId).status() == 200);
         byte[] measurements = "window 1: 1200 x 1400 mm\nwindow 2: 1200 x 1400 mm\nwindow 3: 900 x 1400 mm\n"
                 .getBytes(StandardCharsets.UTF_8);
-        var attachment = manager.upload(
+        var attachment = measurer.upload(
                         "/api/deals/" + dealId + "/attachments", "measurements.txt", "text/plain", measurements)
                 .ok()
                 .json();
+        assertThat(attachment.get("uploadedBy").asString()).isEqualTo("measurer");
+        // The owner reads what the measurer attached.
         assertThat(manager.get("/api/deals/" + dealId + "/attachments/"
                                 + attachment.get("id").asString())
                         .ok()
@@ -198,7 +202,7 @@ class WalkThroughTest {
                 .extracting(a -> a.get("fileName").asString())
                 .contains("measurements.txt");
 
-        moveTo("approval");
+        moveTo(measurer, "approval");
         JsonNode task = await().atMost(STEP)
                 .until(
                         () -> openTasks(manager, dealId).stream()
@@ -316,8 +320,11 @@ class WalkThroughTest {
     // ---------------------------------------------------------------------------------------------------------
 
     void moveTo(String stage) {
-        var deal = manager.postIfMatch(
-                        "/api/deals/" + dealId + "/stage", "/api/deals/" + dealId, Map.of("stage", stage))
+        moveTo(manager, stage);
+    }
+
+    void moveTo(Api by, String stage) {
+        var deal = by.postIfMatch("/api/deals/" + dealId + "/stage", "/api/deals/" + dealId, Map.of("stage", stage))
                 .ok()
                 .json();
         assertThat(deal.get("stage").asString()).isEqualTo(stage);
