@@ -3,7 +3,11 @@ package org.opencrm.deals.deal;
 import java.util.List;
 import org.opencrm.platform.security.CurrentUser;
 import org.opencrm.platform.security.Visibility;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.event.EventListener;
+import org.springframework.data.domain.Sort.Direction;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.index.Index;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
@@ -23,6 +27,19 @@ class TaskHolders {
 
     TaskHolders(MongoTemplate mongo) {
         this.mongo = mongo;
+    }
+
+    /**
+     * Every deal request of a user outside the deal's department asks this collection by tenant and
+     * assignee; creating an existing index is a no-op.
+     */
+    @EventListener(ApplicationReadyEvent.class)
+    void index() {
+        mongo.indexOps(COLLECTION)
+                .createIndex(new Index()
+                        .on("tenantId", Direction.ASC)
+                        .on("assigneeId", Direction.ASC)
+                        .on("dealId", Direction.ASC));
     }
 
     /** One document per task and tenant: a task id of another tenant never touches this tenant's row. */
