@@ -1,5 +1,7 @@
 package org.opencrm.contacts.card;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -63,6 +65,8 @@ public class ContactIntake {
     private final PhoneNumbers phoneNumbers;
     private final SearchTerms terms;
     private final ContactQueries queries;
+    private final Counter leadsToExistingCards;
+    private final Counter leadsToNewCards;
 
     ContactIntake(
             MongoTemplate mongo,
@@ -71,7 +75,8 @@ public class ContactIntake {
             Duplicates duplicates,
             PhoneNumbers phoneNumbers,
             SearchTerms terms,
-            ContactQueries queries) {
+            ContactQueries queries,
+            MeterRegistry meters) {
         this.mongo = mongo;
         this.store = store;
         this.inputs = inputs;
@@ -79,6 +84,15 @@ public class ContactIntake {
         this.phoneNumbers = phoneNumbers;
         this.terms = terms;
         this.queries = queries;
+        this.leadsToExistingCards = leadsCounter(meters, false);
+        this.leadsToNewCards = leadsCounter(meters, true);
+    }
+
+    private static Counter leadsCounter(MeterRegistry meters, boolean newContact) {
+        return Counter.builder("crm.contacts.leads.received")
+                .description("Leads received from forms and integrations, once each (retries are not counted)")
+                .tag("newContact", Boolean.toString(newContact))
+                .register(meters);
     }
 
     /**
@@ -121,6 +135,7 @@ public class ContactIntake {
             match.receiveLead(
                     leadId, false, lead.source(), lead.utm(), lead.formId(), lead.departmentId(), messageId, actor);
             store.save(match, before);
+            leadsToExistingCards.increment();
             return new LeadOutcome(leadId, match.getId(), false, messageId);
         }
         List<DuplicateMatch> similar = duplicates.find(user.tenantId(), null, data);
@@ -129,6 +144,7 @@ public class ContactIntake {
         contact.receiveLead(
                 leadId, true, lead.source(), lead.utm(), lead.formId(), lead.departmentId(), messageId, actor);
         Contact saved = store.save(contact, ContactIndex.Keys.NONE);
+        leadsToNewCards.increment();
         // Only name look-alikes can be left (a phone or e-mail match would have matched): kept for review.
         duplicates.record(user.tenantId(), saved.getId(), similar, "LEAD");
         return new LeadOutcome(leadId, saved.getId(), true, messageId);

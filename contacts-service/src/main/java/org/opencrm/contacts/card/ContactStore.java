@@ -1,5 +1,7 @@
 package org.opencrm.contacts.card;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.stereotype.Component;
 
@@ -15,11 +17,20 @@ class ContactStore {
     private final MongoTemplate mongo;
     private final ContactIndex index;
     private final ContactJournal journal;
+    private final Counter created;
 
-    ContactStore(MongoTemplate mongo, ContactIndex index, ContactJournal journal) {
+    ContactStore(MongoTemplate mongo, ContactIndex index, ContactJournal journal, MeterRegistry meters) {
         this.mongo = mongo;
         this.index = index;
         this.journal = journal;
+        this.created = createdCounter(meters);
+    }
+
+    /** Cards created by any path (API, lead, unknown caller, import): counted once their first save succeeded. */
+    static Counter createdCounter(MeterRegistry meters) {
+        return Counter.builder("crm.contacts.created")
+                .description("Contact cards created")
+                .register(meters);
     }
 
     Contact find(String id) {
@@ -39,7 +50,12 @@ class ContactStore {
     Contact save(Contact contact, ContactIndex.Keys before) {
         var after = ContactIndex.keysOf(contact);
         index.add(contact.getId(), after);
+        boolean isNew = contact.getVersion() == null;
         Contact saved = mongo.save(contact);
+        if (isNew) {
+            // A concurrent retry's insert of the same derived id throws above: one card, one count.
+            created.increment();
+        }
         index.add(saved.getId(), after);
         index.remove(saved.getId(), before.minus(after));
         journal.flush(saved);

@@ -1,8 +1,12 @@
 package org.opencrm.contacts.telephony;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import org.opencrm.contacts.card.ContactIntake;
 import org.opencrm.contacts.card.LookupResult;
 import org.opencrm.contacts.settings.TenantRegions;
@@ -29,11 +33,20 @@ class Telephony {
     private final MongoTemplate mongo;
     private final ContactIntake cards;
     private final TenantRegions settings;
+    private final Map<Direction, Counter> started = new EnumMap<>(Direction.class);
 
-    Telephony(MongoTemplate mongo, ContactIntake cards, TenantRegions settings) {
+    Telephony(MongoTemplate mongo, ContactIntake cards, TenantRegions settings, MeterRegistry meters) {
         this.mongo = mongo;
         this.cards = cards;
         this.settings = settings;
+        for (Direction direction : Direction.values()) {
+            started.put(
+                    direction,
+                    Counter.builder("crm.contacts.calls.started")
+                            .description("Calls announced by the PBX, once per external call id")
+                            .tag("direction", direction.name())
+                            .register(meters));
+        }
     }
 
     Started start(TelephonyController.CallStartRequest request, CurrentUser user) {
@@ -63,7 +76,9 @@ class Telephony {
                 request.startedAt() == null ? Instant.now() : request.startedAt(),
                 actor(user));
         try {
-            return new Started(view(mongo.insert(call), pop), true);
+            var inserted = mongo.insert(call);
+            started.get(request.direction()).increment();
+            return new Started(view(inserted, pop), true);
         } catch (DuplicateKeyException concurrentRetry) {
             return new Started(view(mongo.findById(callId, Call.class), pop), false);
         }

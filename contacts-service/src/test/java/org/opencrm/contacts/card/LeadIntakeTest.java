@@ -2,6 +2,7 @@ package org.opencrm.contacts.card;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -12,9 +13,50 @@ import org.opencrm.platform.events.EventRecords;
 import org.opencrm.testkit.KafkaTestConsumer;
 import org.opencrm.testkit.TestInfrastructure;
 import org.opencrm.testkit.jwt.TestJwts;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** Website forms and integrations posting leads: form keys, matching, idempotency, bad input. */
 class LeadIntakeTest extends ContactsApiTest {
+
+    @Autowired
+    MeterRegistry meters;
+
+    private double count(String name, String... tags) {
+        var counter = meters.find(name).tags(tags).counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    @Test
+    void leadsCardsAndCallsAreCountedOnceEachForTheBusinessDashboard() {
+        String tenant = newTenant();
+        String key = formKey(tenant, "{\"name\": \"Metrics\", \"source\": \"website\"}");
+        double newLeads = count("crm.contacts.leads.received", "newContact", "true");
+        double knownLeads = count("crm.contacts.leads.received", "newContact", "false");
+        double cards = count("crm.contacts.created");
+        double inbound = count("crm.contacts.calls.started", "direction", "INBOUND");
+        String body = "{\"name\": \"Nina Volkova\", \"phone\": \"+7 903 444 55 66\"}";
+
+        var first = send("POST", "/api/leads", null, body, "X-Form-Key", key, "Idempotency-Key", "m-1");
+        var retried = send("POST", "/api/leads", null, body, "X-Form-Key", key, "Idempotency-Key", "m-1");
+        var again = send("POST", "/api/leads", null, body, "X-Form-Key", key, "Idempotency-Key", "m-2");
+        create(manager(tenant, "m1", "sales"), """
+                {"kind": "PERSON", "firstName": "Oleg", "lastName": "Sokolov"}""");
+        var call = """
+                {"externalCallId": "metrics-1", "from": "+7 903 444 55 66", "direction": "INBOUND"}""";
+        assertThat(post("/api/telephony/calls", TelephonyTest.pbx(tenant), call).statusCode())
+                .isEqualTo(201);
+        assertThat(post("/api/telephony/calls", TelephonyTest.pbx(tenant), call).statusCode())
+                .isEqualTo(200);
+
+        assertThat(first.statusCode()).isEqualTo(202);
+        assertThat(retried.headers().firstValue("Idempotent-Replayed")).contains("true");
+        assertThat(again.statusCode()).isEqualTo(202);
+        assertThat(count("crm.contacts.leads.received", "newContact", "true")).isEqualTo(newLeads + 1);
+        assertThat(count("crm.contacts.leads.received", "newContact", "false")).isEqualTo(knownLeads + 1);
+        // The lead's new card and the one created over the API.
+        assertThat(count("crm.contacts.created")).isEqualTo(cards + 2);
+        assertThat(count("crm.contacts.calls.started", "direction", "INBOUND")).isEqualTo(inbound + 1);
+    }
 
     private String formKey(String tenant, String body) {
         var created = post("/api/leads/form-keys", admin(tenant), body);
