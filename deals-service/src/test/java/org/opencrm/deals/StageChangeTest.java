@@ -3,6 +3,7 @@ package org.opencrm.deals;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.jayway.jsonpath.JsonPath;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -25,6 +26,45 @@ class StageChangeTest extends DealsTestSupport {
 
     @Autowired
     MongoTemplate mongo;
+
+    @Autowired
+    MeterRegistry meters;
+
+    private double count(String name) {
+        return meters.get(name).counter().count();
+    }
+
+    @Test
+    void createdMovedWonAndLostDealsMoveTheBusinessCountersOnlyWhenTheChangeIsSaved() {
+        String tenant = newTenant();
+        String token = manager(tenant, "m1", "sales");
+        double created = count("crm.deals.created");
+        double changes = count("crm.deals.stage.changes");
+        double won = count("crm.deals.won");
+        double lost = count("crm.deals.lost");
+
+        String winner = read(post("/api/deals", token, "{\"title\": \"Winner\"}"), "$.id");
+        String loser = read(post("/api/deals", token, "{\"title\": \"Loser\"}"), "$.id");
+        assertThat(post("/api/deals/" + winner + "/close", token, "{\"outcome\": \"WON\"}")
+                        .statusCode())
+                .isEqualTo(200);
+        // Refused (no reason), then lost, then refused again (already closed): one loss.
+        assertThat(post("/api/deals/" + loser + "/close", token, "{\"outcome\": \"LOST\"}")
+                        .statusCode())
+                .isEqualTo(400);
+        assertThat(post("/api/deals/" + loser + "/close", token, "{\"outcome\": \"LOST\", \"lossReason\": \"price\"}")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(post("/api/deals/" + loser + "/close", token, "{\"outcome\": \"WON\"}")
+                        .statusCode())
+                .isEqualTo(409);
+
+        // Deals opened from leads by the Kafka listener may land meanwhile: at least these two.
+        assertThat(count("crm.deals.created")).isGreaterThanOrEqualTo(created + 2);
+        assertThat(count("crm.deals.stage.changes")).isEqualTo(changes + 2);
+        assertThat(count("crm.deals.won")).isEqualTo(won + 1);
+        assertThat(count("crm.deals.lost")).isEqualTo(lost + 1);
+    }
 
     @Test
     void aStageChangeEmitsExactlyOneDealStageChangedWithFromToAndTimeInStage() {

@@ -1,5 +1,7 @@
 package org.opencrm.deals.deal;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
@@ -43,6 +45,10 @@ public class DealService {
     private final DealSettingsService settings;
     private final StageDocuments stageDocuments;
     private final TaskHolders taskHolders;
+    private final Counter created;
+    private final Counter won;
+    private final Counter lost;
+    private final Counter stageChanges;
 
     DealService(
             DealRepository deals,
@@ -50,13 +56,27 @@ public class DealService {
             PipelineService pipelines,
             DealSettingsService settings,
             StageDocuments stageDocuments,
-            TaskHolders taskHolders) {
+            TaskHolders taskHolders,
+            MeterRegistry meters) {
         this.deals = deals;
         this.mongo = mongo;
         this.pipelines = pipelines;
         this.settings = settings;
         this.stageDocuments = stageDocuments;
         this.taskHolders = taskHolders;
+        // Counted after the save that records the fact: a refused or conflicting command counts nothing.
+        this.created = Counter.builder("crm.deals.created")
+                .description("Deals opened, by a user or from a lead")
+                .register(meters);
+        this.won = Counter.builder("crm.deals.won")
+                .description("Deals closed as won")
+                .register(meters);
+        this.lost = Counter.builder("crm.deals.lost")
+                .description("Deals closed as lost")
+                .register(meters);
+        this.stageChanges = Counter.builder("crm.deals.stage.changes")
+                .description("Deal stage changes: moves, closes and reopens")
+                .register(meters);
     }
 
     /**
@@ -126,7 +146,9 @@ public class DealService {
                 request.expectedCloseDate(),
                 request.customValues(),
                 null);
-        return deals.save(Deal.open(null, user.tenantId(), opening, pipeline, stage, actor(user), Instant.now()));
+        var saved = deals.save(Deal.open(null, user.tenantId(), opening, pipeline, stage, actor(user), Instant.now()));
+        created.increment();
+        return saved;
     }
 
     Deal update(String id, String ifMatch, UpdateDealRequest request, CurrentUser user) {
@@ -200,7 +222,14 @@ public class DealService {
         if (to.templateId() != null) {
             stageDocuments.renderOnEntry(deal, to.templateId(), by);
         }
-        return deals.save(deal);
+        var saved = deals.save(deal);
+        stageChanges.increment();
+        if (to.kind() == StageKind.WON) {
+            won.increment();
+        } else if (to.kind() == StageKind.LOST) {
+            lost.increment();
+        }
+        return saved;
     }
 
     Deal reopen(String id, String ifMatch, ReopenRequest request, CurrentUser user) {
@@ -215,7 +244,9 @@ public class DealService {
             throw new InvalidRequestException("stage", "is not a stage of the deal's pipeline");
         }
         deal.reopen(pipeline, to, request.comment(), actor(user));
-        return deals.save(deal);
+        var saved = deals.save(deal);
+        stageChanges.increment();
+        return saved;
     }
 
     Deal replaceItems(String id, String ifMatch, ItemsRequest request, CurrentUser user) {
@@ -272,6 +303,8 @@ public class DealService {
                 lead.leadId());
         try {
             deals.insert(Deal.open(dealId, tenantId, opening, pipeline, stage, by, Instant.now()));
+            // A redelivered lead hits the derived id below and is not counted again.
+            created.increment();
             return true;
         } catch (DuplicateKeyException alreadyOpened) {
             return false;
