@@ -3,13 +3,22 @@ package org.opencrm.tasks;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** Overdue, due-soon and reassignment, with the clock moved instead of waited for. */
 class EscalationTest extends TasksIntegrationTest {
+
+    @Autowired
+    MeterRegistry meters;
+
+    private double count(String name) {
+        return meters.get(name).counter().count();
+    }
 
     @Test
     void aTaskPastDueIsReportedOverdueOnceAndAfterTheTeamsDelayGoesToTheLeastLoadedOtherMember() {
@@ -17,6 +26,9 @@ class EscalationTest extends TasksIntegrationTest {
         String team = unique("sales");
         putTeam(tenant, team, "PT10M", "MANAGER", "anna", "boris", "clara");
         String admin = admin(tenant);
+        double created = count("crm.tasks.created");
+        double overdueCount = count("crm.tasks.overdue");
+        double escalations = count("crm.tasks.escalations");
         // boris already has work; clara has none: clara is the least loaded other member.
         createTask(tenant, admin, "boris", team, now().plus(Duration.ofDays(3)), null, null);
         String task = createTask(tenant, admin, "anna", team, now().plus(Duration.ofMinutes(1)), null, null);
@@ -25,6 +37,10 @@ class EscalationTest extends TasksIntegrationTest {
             TestClock.INSTANCE.advance(Duration.ofMinutes(2));
             var overdue = topic.await(event(tenant, "TaskOverdue", task), 1, Duration.ofSeconds(30));
             assertThat(this.<String>value(overdue.getFirst(), "$.assigneeId")).isEqualTo("anna");
+            // Tasks of earlier tests the moved clock makes overdue count too: at least this one.
+            assertThat(count("crm.tasks.created")).isGreaterThanOrEqualTo(created + 2);
+            await().untilAsserted(
+                            () -> assertThat(count("crm.tasks.overdue")).isGreaterThanOrEqualTo(overdueCount + 1));
             assertThat(this.<String>value(overdue.getFirst(), "$.departmentId")).isEqualTo(team);
             assertThat(settle(topic, event(tenant, "TaskOverdue", task))).hasSize(1);
             assertThat(topic.drain(event(tenant, "TaskReassigned", task), Duration.ofMillis(500)))
@@ -38,6 +54,8 @@ class EscalationTest extends TasksIntegrationTest {
             assertThat(this.<String>value(reassigned.getFirst(), "$.toAssigneeId"))
                     .isEqualTo("clara");
             assertThat(this.<String>value(reassigned.getFirst(), "$.reason")).isEqualTo("OVERDUE_ESCALATION");
+            await().untilAsserted(
+                            () -> assertThat(count("crm.tasks.escalations")).isGreaterThanOrEqualTo(escalations + 1));
 
             TestClock.INSTANCE.advance(Duration.ofMinutes(30));
             assertThat(settle(topic, event(tenant, "TaskReassigned", task))).hasSize(1);
@@ -55,9 +73,15 @@ class EscalationTest extends TasksIntegrationTest {
         putTeam(tenant, team, "PT10M", "MANAGER", "anna", "boris");
         String token = manager(tenant, "anna", team);
         String task = createTask(tenant, token, "anna", team, now().plus(Duration.ofMinutes(1)), null, null);
+        double completed = count("crm.tasks.completed");
         assertThat(post("/api/tasks/" + task + "/complete", token, "{\"outcome\": \"DONE\"}")
                         .status())
                 .isEqualTo(200);
+        assertThat(post("/api/tasks/" + task + "/complete", token, "{\"outcome\": \"DONE\"}")
+                        .status())
+                .as("completing it again is refused")
+                .isNotEqualTo(200);
+        assertThat(count("crm.tasks.completed")).isEqualTo(completed + 1);
 
         try (var topic = tasksTopic()) {
             TestClock.INSTANCE.advance(Duration.ofMinutes(20));

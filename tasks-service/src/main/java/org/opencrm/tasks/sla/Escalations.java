@@ -1,5 +1,7 @@
 package org.opencrm.tasks.sla;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,8 +32,23 @@ class Escalations {
     private final DueIndex dueIndex;
     private final Clock clock;
     private final Duration defaultDelay;
+    private final Counter overdue;
+    private final Counter escalated;
 
-    Escalations(Tasks tasks, Teams teams, DueIndex dueIndex, Clock clock, TasksProperties properties) {
+    Escalations(
+            Tasks tasks,
+            Teams teams,
+            DueIndex dueIndex,
+            Clock clock,
+            TasksProperties properties,
+            MeterRegistry meters) {
+        // Counted after the save: of two instances firing one entry, only the one whose save wins counts.
+        this.overdue = Counter.builder("crm.tasks.overdue")
+                .description("Tasks the SLA scan marked overdue")
+                .register(meters);
+        this.escalated = Counter.builder("crm.tasks.escalations")
+                .description("Overdue tasks reassigned to a teammate by escalation")
+                .register(meters);
         this.tasks = tasks;
         this.teams = teams;
         this.dueIndex = dueIndex;
@@ -59,6 +76,7 @@ class Escalations {
                             .ifPresent(team -> dueIndex.escalateLater(
                                     task, now.plus(team.reassignmentDelay().orElse(defaultDelay))));
                     tasks.save(task);
+                    overdue.increment();
                 }
             }
             case REASSIGN -> {
@@ -69,6 +87,7 @@ class Escalations {
                             .ifPresent(to -> {
                                 task.reassign(to, ReassignmentReason.OVERDUE_ESCALATION, SYSTEM, now);
                                 tasks.save(task);
+                                escalated.increment();
                             });
                 }
             }

@@ -1,5 +1,7 @@
 package org.opencrm.tasks.task;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -25,13 +27,23 @@ class TaskService {
     private final ContactMerges contacts;
     private final DealsClient dealsClient;
     private final Clock clock;
+    private final Counter completed;
 
-    TaskService(Tasks tasks, Deals deals, ContactMerges contacts, DealsClient dealsClient, Clock clock) {
+    TaskService(
+            Tasks tasks,
+            Deals deals,
+            ContactMerges contacts,
+            DealsClient dealsClient,
+            Clock clock,
+            MeterRegistry meters) {
         this.tasks = tasks;
         this.deals = deals;
         this.contacts = contacts;
         this.dealsClient = dealsClient;
         this.clock = clock;
+        this.completed = Counter.builder("crm.tasks.completed")
+                .description("Tasks completed")
+                .register(meters);
     }
 
     Task create(CurrentUser user, TaskRequests.CreateTask request) {
@@ -154,6 +166,7 @@ class TaskService {
         }
         task.complete(request.outcome(), nextStepId, request.closeDeal() != null, actor(user), now);
         var saved = tasks.save(task);
+        completed.increment();
         if (saved.dealId() != null) {
             deals.taskEnded(saved.getTenantId(), saved.dealId(), saved.getId());
         }

@@ -1,5 +1,7 @@
 package org.opencrm.tasks.task;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.util.Optional;
 import org.opencrm.tasks.sla.DueIndex;
 import org.springframework.dao.DuplicateKeyException;
@@ -14,10 +16,14 @@ public class Tasks {
 
     private final TaskRepository repository;
     private final DueIndex dueIndex;
+    private final Counter created;
 
-    Tasks(TaskRepository repository, DueIndex dueIndex) {
+    Tasks(TaskRepository repository, DueIndex dueIndex, MeterRegistry meters) {
         this.repository = repository;
         this.dueIndex = dueIndex;
+        this.created = Counter.builder("crm.tasks.created")
+                .description("Tasks created: by users, as next steps and by automation rules")
+                .register(meters);
     }
 
     public Optional<Task> find(String tenantId, String id) {
@@ -26,7 +32,12 @@ public class Tasks {
 
     public Task save(Task task) {
         dueIndex.watch(task);
-        return repository.save(task);
+        boolean isNew = task.getVersion() == null;
+        Task saved = repository.save(task);
+        if (isNew) {
+            created.increment();
+        }
+        return saved;
     }
 
     /**
@@ -38,6 +49,7 @@ public class Tasks {
         dueIndex.watch(task);
         try {
             repository.insert(task);
+            created.increment();
             return true;
         } catch (DuplicateKeyException alreadyCreated) {
             return false;
