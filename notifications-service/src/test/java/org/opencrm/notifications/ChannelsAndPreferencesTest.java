@@ -10,6 +10,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.jayway.jsonpath.JsonPath;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalTime;
@@ -22,6 +23,7 @@ import org.opencrm.events.calls.CallStarted;
 import org.opencrm.events.tasks.DealWithoutNextStep;
 import org.opencrm.events.tasks.TaskCreated;
 import org.opencrm.events.tasks.TaskDueSoon;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** SMS through the provider API, tenant routing, templates and user preferences. */
 class ChannelsAndPreferencesTest extends NotificationsTestBase {
@@ -202,9 +204,23 @@ class ChannelsAndPreferencesTest extends NotificationsTestBase {
         assertThat(mail.getContent().toString()).isEqualTo("Dear Tina, please: Send the invoice");
     }
 
+    @Autowired
+    MeterRegistry meters;
+
+    private double deliveries(String outcome, String channel) {
+        return meters.get("crm.notifications.deliveries." + outcome)
+                .tag("channel", channel)
+                .counter()
+                .count();
+    }
+
     @Test
     void preferencesSuppressUnwantedChannelsAndQuietHoursHoldMailUntilMorning() {
         String tenant = unique("t");
+        // Other tests' deliveries settle in the background meanwhile: the counters move at least by this test's.
+        double suppressedMail = deliveries("suppressed", "EMAIL");
+        double sentInApp = deliveries("sent", "IN_APP");
+        double sentMail = deliveries("sent", "EMAIL");
         String address = "quinn@" + tenant + ".test";
         team(tenant, "sales", List.of(), member("rep-q", "Quinn", address, null, "en", "Asia/Tokyo"));
         LocalTime nowInTokyo = Instant.now().atZone(ZoneId.of("Asia/Tokyo")).toLocalTime();
@@ -281,10 +297,15 @@ class ChannelsAndPreferencesTest extends NotificationsTestBase {
                     .hasSize(2);
         });
         assertThat(mailTo(address)).isEmpty();
+        assertThat(deliveries("suppressed", "EMAIL")).isGreaterThanOrEqualTo(suppressedMail + 1);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(deliveries("sent", "IN_APP")).isGreaterThanOrEqualTo(sentInApp + 2));
 
         // after the quiet hours the held mail goes out
         clock.advance(Duration.ofHours(3));
         await().atMost(Duration.ofSeconds(30)).until(() -> mailTo(address).size() == 1);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(deliveries("sent", "EMAIL")).isGreaterThanOrEqualTo(sentMail + 1));
     }
 
     private void route(String tenant, String topic, String audience, String channel) {

@@ -2,9 +2,13 @@ package org.opencrm.notifications.delivery;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.opencrm.events.notifications.NotificationChannel;
 import org.opencrm.notifications.NotificationsProperties;
@@ -26,12 +30,41 @@ public class Deliveries {
     private final Clock clock;
     private final NotificationsProperties properties;
     private final Dispatcher.Nudge nudge;
+    private final Map<NotificationChannel, Counter> sent = new EnumMap<>(NotificationChannel.class);
+    private final Map<NotificationChannel, Counter> failed = new EnumMap<>(NotificationChannel.class);
+    private final Map<NotificationChannel, Counter> suppressed = new EnumMap<>(NotificationChannel.class);
 
-    Deliveries(MongoTemplate mongo, Clock clock, NotificationsProperties properties, Dispatcher.Nudge nudge) {
+    Deliveries(
+            MongoTemplate mongo,
+            Clock clock,
+            NotificationsProperties properties,
+            Dispatcher.Nudge nudge,
+            MeterRegistry meters) {
         this.mongo = mongo;
         this.clock = clock;
         this.properties = properties;
         this.nudge = nudge;
+        for (NotificationChannel channel : NotificationChannel.values()) {
+            String tag = channel.name();
+            sent.put(
+                    channel,
+                    Counter.builder("crm.notifications.deliveries.sent")
+                            .description("Deliveries the channel accepted")
+                            .tag("channel", tag)
+                            .register(meters));
+            failed.put(
+                    channel,
+                    Counter.builder("crm.notifications.deliveries.failed")
+                            .description("Deliveries given up: refused, permanently failed or retries exhausted")
+                            .tag("channel", tag)
+                            .register(meters));
+            suppressed.put(
+                    channel,
+                    Counter.builder("crm.notifications.deliveries.suppressed")
+                            .description("Deliveries deliberately not sent: preferences, consent, no address")
+                            .tag("channel", tag)
+                            .register(meters));
+        }
     }
 
     /**
@@ -49,6 +82,8 @@ public class Deliveries {
         }
         if (draft.suppressedBecause() == null) {
             nudge.nudge();
+        } else {
+            suppressed.get(draft.channel()).increment();
         }
         return true;
     }
@@ -86,8 +121,16 @@ public class Deliveries {
                 query, update, FindAndModifyOptions.options().returnNew(true), Delivery.class));
     }
 
+    /** Settles an attempt; a save that lost the lease throws before anything is counted. */
     void save(Delivery delivery) {
         mongo.save(delivery);
+        switch (delivery.status()) {
+            case SENT -> sent.get(delivery.channel()).increment();
+            case FAILED -> failed.get(delivery.channel()).increment();
+            default -> {
+                // Still pending (retry later, postponed) or suppressed at enqueue: counted elsewhere or later.
+            }
+        }
     }
 
     /**
