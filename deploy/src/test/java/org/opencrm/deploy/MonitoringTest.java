@@ -202,7 +202,21 @@ class MonitoringTest {
                         "kafka_consumer_fetch_manager_records_lag_max",
                         "crm_outbox_pending",
                         "crm_outbox_lag_seconds",
-                        "crm_contacts_export_cards_total");
+                        "crm_contacts_export_cards_total",
+                        "crm_contacts_leads_received_total",
+                        "crm_contacts_created_total",
+                        "crm_contacts_calls_started_total",
+                        "crm_deals_created_total",
+                        "crm_deals_stage_changes_total",
+                        "crm_deals_won_total",
+                        "crm_deals_lost_total",
+                        "crm_tasks_created_total",
+                        "crm_tasks_completed_total",
+                        "crm_tasks_overdue_total",
+                        "crm_tasks_escalations_total",
+                        "crm_notifications_deliveries_sent_total",
+                        "crm_notifications_deliveries_failed_total",
+                        "crm_notifications_deliveries_suppressed_total");
     }
 
     @Test
