@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.jayway.jsonpath.JsonPath;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.math.BigDecimal;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,9 +25,13 @@ import org.opencrm.events.tasks.TaskCreated;
 import org.opencrm.platform.events.EventRecords;
 import org.opencrm.testkit.KafkaTestConsumer;
 import org.opencrm.testkit.TestInfrastructure;
+import org.springframework.beans.factory.annotation.Autowired;
 
 /** DealWon's default audience, one channel's outage not reaching the others, and the failure event. */
 class ChannelIsolationAndFailureTest extends NotificationsTestBase {
+
+    @Autowired
+    MeterRegistry meters;
 
     @Test
     void aWonDealReachesEveryActiveMemberOfTheTeamInApp() {
@@ -149,6 +154,10 @@ class ChannelIsolationAndFailureTest extends NotificationsTestBase {
                 .withRequestBody(matchingJsonPath("$.to", equalTo(phone)))
                 .willReturn(aResponse().withStatus(422)));
         var created = taskCreated(tenant, "rep-f", "Call Fred");
+        var failedSms = meters.get("crm.notifications.deliveries.failed")
+                .tag("channel", "SMS")
+                .counter();
+        double failedBefore = failedSms.count();
 
         try (var topic =
                 KafkaTestConsumer.subscribe(TestInfrastructure.kafkaBootstrapServers(), Topics.NOTIFICATIONS)) {
@@ -173,6 +182,9 @@ class ChannelIsolationAndFailureTest extends NotificationsTestBase {
         }
         var log = call("GET", "/api/notifications/deliveries?sourceEventId=" + created.eventId(), admin(tenant), null);
         assertThat(JsonPath.<List<String>>read(log.body(), "$[*].status")).containsExactly("FAILED");
+        // Other tests' SMS may settle meanwhile: at least this one.
+        await().atMost(Duration.ofSeconds(10))
+                .untilAsserted(() -> assertThat(failedSms.count()).isGreaterThanOrEqualTo(failedBefore + 1));
     }
 
     private static TaskCreated taskCreated(String tenant, String assignee, String title) {
