@@ -1,7 +1,7 @@
 package org.opencrm.testkit;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.opencrm.testkit.mongo.IdIndexedMemoryBackend;
 import org.testcontainers.mongodb.MongoDBContainer;
 
 /** The shared MongoDB-protocol server: from the environment, a container, or embedded in this JVM. */
@@ -28,7 +28,8 @@ final class TestMongo {
             return new TestMongo(
                     stripDatabase(container.getReplicaSetUrl()), "container " + MONGO_IMAGE + " (replica set)");
         }
-        var server = new MongoServer(new MemoryBackend());
+        // answers {_id, version} filters from the _id index, as MongoDB does (see IdIndexedMemoryBackend)
+        var server = new MongoServer(new IdIndexedMemoryBackend());
         server.bind("127.0.0.1", 0);
         var address = server.getLocalAddress();
         // No shutdown hook: the server dies with the JVM. Stopping it in a hook raced the Spring contexts
