@@ -23,31 +23,33 @@ import org.opencrm.testkit.jwt.TestJwts;
  * child JVMs with the environment {@code deploy/local/platform} gives them. Tokens are minted with
  * {@link TestJwts}; the services get its public key as {@code CRM_JWT_PUBLIC_KEY}.
  */
-final class Cluster implements AutoCloseable {
+public final class Cluster implements AutoCloseable {
 
     /** deploy/local/platform's CRM_SERVICE_JAVA_OPTS default. */
-    static final String DEFAULT_SERVICE_JAVA_OPTS = "-Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
+    public static final String DEFAULT_SERVICE_JAVA_OPTS = "-Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
-    static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
 
     private final Path root;
     private final Path workDir;
     private final List<String> serviceJavaOptions;
     private KafkaBrokerProcess kafka;
     private MongoServer mongo;
+    private MemoryBackend mongoBackend;
+    private int mongoPort;
     private String mongoAddress;
     private Process redis;
     private int redisPort;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
 
-    Cluster(Path root, Path workDir, String serviceJavaOptions) {
+    public Cluster(Path root, Path workDir, String serviceJavaOptions) {
         this.root = root;
         this.workDir = workDir;
         this.serviceJavaOptions =
                 Arrays.stream(serviceJavaOptions.trim().split("\\s+")).toList();
     }
 
-    synchronized String kafka() {
+    public synchronized String kafka() {
         // KafkaBrokerProcess draws a random cluster id; one that starts with '-' (1 in 64) is taken for an option
         // by the storage tool's argument parser and the format fails: a fresh id on the next attempt is fine
         for (int attempt = 1; kafka == null; attempt++) {
@@ -63,14 +65,43 @@ final class Cluster implements AutoCloseable {
     }
 
     /** mongodb://host:port of the in-process server (one server, one database per service, as in the local run). */
-    synchronized String mongo() {
+    public synchronized String mongo() {
         if (mongo == null) {
-            mongo = new MongoServer(new MemoryBackend());
-            int port = Machine.freePort();
-            mongo.bind("127.0.0.1", port);
-            mongoAddress = "mongodb://127.0.0.1:" + port;
+            mongoBackend = new MemoryBackend() {
+                @Override
+                public void close() {
+                    // the server's shutdown closes its backend, which drops every database: keep them across an
+                    // outage (stopMongo / restartMongo); the JVM's end frees the memory
+                }
+            };
+            mongo = new MongoServer(mongoBackend);
+            mongoPort = Machine.freePort();
+            mongo.bind("127.0.0.1", mongoPort);
+            mongoAddress = "mongodb://127.0.0.1:" + mongoPort;
         }
         return mongoAddress;
+    }
+
+    /** The broker process, started if need be (fault tests kill and restart it). */
+    public synchronized KafkaBrokerProcess kafkaBroker() {
+        kafka();
+        return kafka;
+    }
+
+    /** A database outage (fault tests): the server stops listening and drops its connections; data is kept. */
+    public synchronized void stopMongo() {
+        mongo.shutdownNow();
+    }
+
+    /** Ends the outage: a new server on the same port and the same backend, so the data written before is there. */
+    public synchronized void restartMongo() {
+        mongo = new MongoServer(mongoBackend);
+        mongo.bind("127.0.0.1", mongoPort);
+    }
+
+    /** What the database is, for the results. */
+    String mongoDescription() {
+        return "mongo-java-server 1.47.0, memory backend, in the harness JVM";
     }
 
     /** A redis-server on a free port, or 0 when none is installed (the gateway then runs without rate limits). */
@@ -118,7 +149,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Starts the named services (contacts, deals, tasks, notifications, analytics, gateway) in parallel. */
-    void start(String... names) {
+    public void start(String... names) {
         var futures = new ArrayList<CompletableFuture<ServiceProcess>>();
         for (String name : names) {
             if (services.containsKey(name)) {
@@ -132,7 +163,7 @@ final class Cluster implements AutoCloseable {
     }
 
     /** Starts service {@code name} as the process {@code processName} (not registered; the caller closes it). */
-    ServiceProcess launch(String processName, String name) {
+    public ServiceProcess launch(String processName, String name) {
         var jar = unpacked(name);
         var env = new LinkedHashMap<String, String>();
         env.put("CRM_JWT_ISSUER", TestJwts.ISSUER);
@@ -235,7 +266,7 @@ final class Cluster implements AutoCloseable {
         }
     }
 
-    ServiceProcess service(String name) {
+    public ServiceProcess service(String name) {
         var service = services.get(name);
         if (service == null) {
             throw new IllegalStateException(name + " was not started");
@@ -251,7 +282,7 @@ final class Cluster implements AutoCloseable {
         return serviceJavaOptions;
     }
 
-    Path logs() {
+    public Path logs() {
         var dir = workDir.resolve("logs");
         try {
             Files.createDirectories(dir);

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * the way {@code deploy/local/platform} starts it (same environment variables, same JVM options by default),
  * ready when {@code /actuator/health/readiness} answers 200.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
 
     private static final HttpClient PROBE =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -63,12 +63,12 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    String baseUrl() {
+    public String baseUrl() {
         return "http://127.0.0.1:" + port;
     }
 
     /** Waits for readiness; remembers the time from process start to the first 200. */
-    ServiceProcess awaitReady(Duration timeout) {
+    public ServiceProcess awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         var request = HttpRequest.newBuilder(URI.create(baseUrl() + "/actuator/health/readiness"))
                 .timeout(Duration.ofSeconds(3))
@@ -97,7 +97,7 @@ final class ServiceProcess implements AutoCloseable {
         return readyMillis;
     }
 
-    long pid() {
+    public long pid() {
         return process.pid();
     }
 
@@ -118,6 +118,19 @@ final class ServiceProcess implements AutoCloseable {
         } catch (IOException e) {
             return "";
         }
+    }
+
+    /** A crash ({@code kill -9}): no shutdown hook, no graceful stop of the web server, relay or consumers. */
+    public void kill() {
+        try {
+            process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
     }
 
     @Override
