@@ -1,7 +1,5 @@
 package org.opencrm.analytics.projection;
 
-import static org.springframework.data.mongodb.core.query.Criteria.where;
-
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Date;
@@ -34,10 +32,7 @@ import org.opencrm.events.teams.TeamMember;
 import org.opencrm.events.teams.TeamUpdated;
 import org.opencrm.platform.consumer.EventIds;
 import org.opencrm.platform.consumer.IdempotentWrites;
-import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.MongoTemplate;
-import org.springframework.data.mongodb.core.query.Criteria;
-import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
@@ -60,6 +55,9 @@ import org.springframework.stereotype.Component;
  * </ul>
  *
  * Figures are never counters: queries compute them from these facts.
+ *
+ * <p>A batch of events (a poll of the live listener, of a rebuild's replay) is written with a few bulk commands
+ * per collection rather than a few commands per event ({@link FactBatch}).
  */
 @Component
 public class FactWriter {
@@ -70,17 +68,30 @@ public class FactWriter {
     static final String OWNER = "OWNER";
 
     private final MongoTemplate mongo;
-    private final IdempotentWrites writes;
     private final Pseudonyms pseudonyms;
 
-    FactWriter(MongoTemplate mongo, IdempotentWrites writes, Pseudonyms pseudonyms) {
+    FactWriter(MongoTemplate mongo, Pseudonyms pseudonyms) {
         this.mongo = mongo;
-        this.writes = writes;
         this.pseudonyms = pseudonyms;
     }
 
     /** Applies the event to the given version; events analytics does not report on are ignored. */
     public void apply(CrmEvent event, ProjectionCollections to) {
+        apply(List.of(event), to);
+    }
+
+    /**
+     * Applies the events, in their order, to the given version with a few bulk writes; events analytics does
+     * not report on are ignored. A batch that fails part-way may be applied again whole: every write is
+     * idempotent.
+     */
+    public void apply(List<CrmEvent> events, ProjectionCollections to) {
+        var batch = new FactBatch(to);
+        events.forEach(event -> collect(event, batch));
+        batch.flush(mongo);
+    }
+
+    private void collect(CrmEvent event, FactBatch to) {
         switch (event) {
             case DealCreated e -> dealCreated(e, to);
             case DealStageChanged e -> dealStageChanged(e, to);
@@ -109,9 +120,10 @@ public class FactWriter {
 
     // ---- deals ----------------------------------------------------------------------------------------------
 
-    private void dealCreated(DealCreated e, ProjectionCollections to) {
+    private void dealCreated(DealCreated e, FactBatch to) {
         String id = key(e.tenantId(), e.aggregateId());
         setIfNewer(
+                to,
                 to.deals(),
                 id,
                 "createdV",
@@ -121,7 +133,7 @@ public class FactWriter {
         owner(to, id, e, e.pipelineId(), e.ownerId(), e.departmentId());
         amount(to, id, e, e.pipelineId(), e.amount());
         profile(to, id, e, e.pipelineId(), e.source(), e.contactId());
-        writes.insertOnce(
+        to.insertOnce(
                 history(e, e.pipelineId(), ENTERED, e.ownerId(), e.departmentId())
                         .append("stage", e.stage())
                         .append("stageKind", e.stageKind())
@@ -132,7 +144,7 @@ public class FactWriter {
                 to.dealHistory());
     }
 
-    private void dealStageChanged(DealStageChanged e, ProjectionCollections to) {
+    private void dealStageChanged(DealStageChanged e, FactBatch to) {
         String id = key(e.tenantId(), e.aggregateId());
         stage(to, id, e, e.pipelineId(), e.toStage(), e.toStageKind(), e.toStagePosition(), e.toStageProbability());
         owner(to, id, e, e.pipelineId(), e.ownerId(), e.departmentId());
@@ -140,12 +152,9 @@ public class FactWriter {
         String move = move(e);
         if ("FORWARD".equals(move)) {
             // A set that only grows: applying it twice or late changes nothing.
-            mongo.upsert(
-                    new Query(where("_id").is(id)),
-                    deal(e, e.pipelineId()).addToSet("forwardFrom", e.fromStage()),
-                    to.deals());
+            to.addToSet(to.deals(), id, "forwardFrom", e.fromStage(), deal(e, e.pipelineId()));
         }
-        writes.insertOnce(
+        to.insertOnce(
                 history(e, e.pipelineId(), MOVED, e.ownerId(), e.departmentId())
                         .append("stage", e.toStage())
                         .append("stageKind", e.toStageKind())
@@ -176,9 +185,10 @@ public class FactWriter {
         return "BACK";
     }
 
-    private void dealWon(DealWon e, ProjectionCollections to) {
+    private void dealWon(DealWon e, FactBatch to) {
         String id = key(e.tenantId(), e.aggregateId());
         setIfNewer(
+                to,
                 to.deals(),
                 id,
                 "outcomeV",
@@ -195,9 +205,10 @@ public class FactWriter {
         amount(to, id, e, e.pipelineId(), e.amount());
     }
 
-    private void dealLost(DealLost e, ProjectionCollections to) {
+    private void dealLost(DealLost e, FactBatch to) {
         String id = key(e.tenantId(), e.aggregateId());
         setIfNewer(
+                to,
                 to.deals(),
                 id,
                 "outcomeV",
@@ -214,9 +225,10 @@ public class FactWriter {
         amount(to, id, e, e.pipelineId(), e.amount());
     }
 
-    private void dealReopened(DealReopened e, ProjectionCollections to) {
+    private void dealReopened(DealReopened e, FactBatch to) {
         String id = key(e.tenantId(), e.aggregateId());
         setIfNewer(
+                to,
                 to.deals(),
                 id,
                 "outcomeV",
@@ -233,33 +245,33 @@ public class FactWriter {
         amount(to, id, e, e.pipelineId(), e.amount());
     }
 
-    private void dealReassigned(DealReassigned e, ProjectionCollections to) {
+    private void dealReassigned(DealReassigned e, FactBatch to) {
         String id = key(e.tenantId(), e.aggregateId());
         // An unchanged department may be left out of the event: the deal stays where it was.
         String department = e.toDepartmentId() != null ? e.toDepartmentId() : e.fromDepartmentId();
         owner(to, id, e, e.pipelineId(), e.toOwnerId(), department);
-        writes.insertOnce(history(e, e.pipelineId(), OWNER, e.toOwnerId(), department), to.dealHistory());
+        to.insertOnce(history(e, e.pipelineId(), OWNER, e.toOwnerId(), department), to.dealHistory());
     }
 
-    private void dealAmountChanged(DealAmountChanged e, ProjectionCollections to) {
+    private void dealAmountChanged(DealAmountChanged e, FactBatch to) {
         String id = key(e.tenantId(), e.aggregateId());
         owner(to, id, e, e.pipelineId(), e.ownerId(), e.departmentId());
         amount(to, id, e, e.pipelineId(), e.amount());
-        writes.insertOnce(
+        to.insertOnce(
                 history(e, e.pipelineId(), AMOUNT, e.ownerId(), e.departmentId())
                         .append("amount", decimal(e.amount()))
                         .append("currency", currency(e.amount())),
                 to.dealHistory());
     }
 
-    private void dealUpdated(DealUpdated e, ProjectionCollections to) {
+    private void dealUpdated(DealUpdated e, FactBatch to) {
         String id = key(e.tenantId(), e.aggregateId());
         owner(to, id, e, e.pipelineId(), e.ownerId(), e.departmentId());
         profile(to, id, e, e.pipelineId(), e.source(), e.contactId());
     }
 
     private void stage(
-            ProjectionCollections to,
+            FactBatch to,
             String id,
             CrmEvent e,
             String pipelineId,
@@ -268,6 +280,7 @@ public class FactWriter {
             int position,
             int probability) {
         setIfNewer(
+                to,
                 to.deals(),
                 id,
                 "stageV",
@@ -279,9 +292,9 @@ public class FactWriter {
                         .set("stageProbability", probability));
     }
 
-    private void owner(
-            ProjectionCollections to, String id, CrmEvent e, String pipelineId, String ownerId, String departmentId) {
+    private void owner(FactBatch to, String id, CrmEvent e, String pipelineId, String ownerId, String departmentId) {
         setIfNewer(
+                to,
                 to.deals(),
                 id,
                 "ownerV",
@@ -289,8 +302,9 @@ public class FactWriter {
                 deal(e, pipelineId).set("ownerId", ownerId).set("departmentId", departmentId));
     }
 
-    private void amount(ProjectionCollections to, String id, CrmEvent e, String pipelineId, Money amount) {
+    private void amount(FactBatch to, String id, CrmEvent e, String pipelineId, Money amount) {
         setIfNewer(
+                to,
                 to.deals(),
                 id,
                 "amountV",
@@ -298,9 +312,9 @@ public class FactWriter {
                 deal(e, pipelineId).set("amount", decimal(amount)).set("currency", currency(amount)));
     }
 
-    private void profile(
-            ProjectionCollections to, String id, CrmEvent e, String pipelineId, String source, String contactId) {
+    private void profile(FactBatch to, String id, CrmEvent e, String pipelineId, String source, String contactId) {
         setIfNewer(
+                to,
                 to.deals(),
                 id,
                 "profileV",
@@ -334,9 +348,9 @@ public class FactWriter {
 
     // ---- contacts and calls ---------------------------------------------------------------------------------
 
-    private void leadReceived(LeadReceived e, ProjectionCollections to) {
+    private void leadReceived(LeadReceived e, FactBatch to) {
         var utm = e.utm();
-        writes.insertOnce(
+        to.insertOnce(
                 new Document("_id", key(e.tenantId(), e.leadId()))
                         .append("tenantId", e.tenantId())
                         .append("leadId", e.leadId())
@@ -352,9 +366,9 @@ public class FactWriter {
                 to.leads());
     }
 
-    private void interactionLogged(InteractionLogged e, ProjectionCollections to) {
+    private void interactionLogged(InteractionLogged e, FactBatch to) {
         String clientKey = pseudonyms.of(e.tenantId(), e.aggregateId());
-        writes.insertOnce(
+        to.insertOnce(
                 new Document("_id", key(e.tenantId(), e.interactionId()))
                         .append("tenantId", e.tenantId())
                         .append("type", e.type().name())
@@ -372,8 +386,9 @@ public class FactWriter {
             // The telephony call and its logged interaction describe one call: both land in one document,
             // each in its own sub-document, so whichever arrives first the result is the same.
             String callId = e.callId() != null ? e.callId() : "interaction:" + e.interactionId();
-            mongo.upsert(
-                    new Query(where("_id").is(key(e.tenantId(), callId))),
+            to.upsert(
+                    to.calls(),
+                    key(e.tenantId(), callId),
                     new Update()
                             .set("tenantId", e.tenantId())
                             .set("interaction.userId", e.userId())
@@ -382,20 +397,20 @@ public class FactWriter {
                             .set(
                                     "interaction.direction",
                                     e.direction() == null ? null : e.direction().name())
-                            .set("interaction.clientKey", clientKey),
-                    to.calls());
+                            .set("interaction.clientKey", clientKey));
         }
     }
 
-    private void callEnded(CallEnded e, ProjectionCollections to) {
+    private void callEnded(CallEnded e, FactBatch to) {
         List<String> clientKeys = e.contactIds() == null
                 ? List.of()
                 : e.contactIds().stream()
                         .filter(Objects::nonNull)
                         .map(contactId -> pseudonyms.of(e.tenantId(), contactId))
                         .toList();
-        mongo.upsert(
-                new Query(where("_id").is(key(e.tenantId(), e.aggregateId()))),
+        to.upsert(
+                to.calls(),
+                key(e.tenantId(), e.aggregateId()),
                 new Update()
                         .set("tenantId", e.tenantId())
                         .set("call.operatorId", e.operatorId())
@@ -403,12 +418,11 @@ public class FactWriter {
                         .set("call.startedAt", date(e.startedAt()))
                         .set("call.answered", e.answered())
                         .set("call.durationSeconds", e.durationSeconds())
-                        .set("call.clientKeys", clientKeys),
-                to.calls());
+                        .set("call.clientKeys", clientKeys));
     }
 
-    private void contactsMerged(ContactsMerged e, ProjectionCollections to) {
-        writes.insertOnce(
+    private void contactsMerged(ContactsMerged e, FactBatch to) {
+        to.insertOnce(
                 new Document("_id", key(e.tenantId(), pseudonyms.of(e.tenantId(), e.mergedContactId())))
                         .append("tenantId", e.tenantId())
                         .append("mergedKey", pseudonyms.of(e.tenantId(), e.mergedContactId()))
@@ -418,47 +432,52 @@ public class FactWriter {
 
     // ---- tasks and teams ------------------------------------------------------------------------------------
 
-    private void taskCreated(TaskCreated e, ProjectionCollections to) {
+    private void taskCreated(TaskCreated e, FactBatch to) {
         String id = key(e.tenantId(), e.aggregateId());
         setIfNewer(
+                to,
                 to.tasks(),
                 id,
                 "assigneeV",
                 e,
                 task(e).set("assigneeId", e.assigneeId()).set("departmentId", e.departmentId()));
-        setIfNewer(to.tasks(), id, "dueV", e, task(e).set("dueAt", date(e.dueAt())));
-        setIfNewer(to.tasks(), id, "stateV", e, task(e).set("state", "OPEN").set("type", e.type()));
+        setIfNewer(to, to.tasks(), id, "dueV", e, task(e).set("dueAt", date(e.dueAt())));
+        setIfNewer(to, to.tasks(), id, "stateV", e, task(e).set("state", "OPEN").set("type", e.type()));
     }
 
-    private void taskUpdated(TaskUpdated e, ProjectionCollections to) {
-        setIfNewer(to.tasks(), key(e.tenantId(), e.aggregateId()), "dueV", e, task(e).set("dueAt", date(e.dueAt())));
+    private void taskUpdated(TaskUpdated e, FactBatch to) {
+        setIfNewer(
+                to, to.tasks(), key(e.tenantId(), e.aggregateId()), "dueV", e, task(e).set("dueAt", date(e.dueAt())));
     }
 
-    private void taskReassigned(TaskReassigned e, ProjectionCollections to) {
+    private void taskReassigned(TaskReassigned e, FactBatch to) {
         String id = key(e.tenantId(), e.aggregateId());
         setIfNewer(
+                to,
                 to.tasks(),
                 id,
                 "assigneeV",
                 e,
                 task(e).set("assigneeId", e.toAssigneeId()).set("departmentId", e.departmentId()));
         if (e.dueAt() != null) {
-            setIfNewer(to.tasks(), id, "dueV", e, task(e).set("dueAt", date(e.dueAt())));
+            setIfNewer(to, to.tasks(), id, "dueV", e, task(e).set("dueAt", date(e.dueAt())));
         }
     }
 
-    private void taskCompleted(TaskCompleted e, ProjectionCollections to) {
+    private void taskCompleted(TaskCompleted e, FactBatch to) {
         String id = key(e.tenantId(), e.aggregateId());
         setIfNewer(
+                to,
                 to.tasks(),
                 id,
                 "assigneeV",
                 e,
                 task(e).set("assigneeId", e.assigneeId()).set("departmentId", e.departmentId()));
         if (e.dueAt() != null) {
-            setIfNewer(to.tasks(), id, "dueV", e, task(e).set("dueAt", date(e.dueAt())));
+            setIfNewer(to, to.tasks(), id, "dueV", e, task(e).set("dueAt", date(e.dueAt())));
         }
         setIfNewer(
+                to,
                 to.tasks(),
                 id,
                 "stateV",
@@ -466,31 +485,42 @@ public class FactWriter {
                 task(e).set("state", "DONE").set("type", e.type()).set("completedAt", date(e.occurredAt())));
     }
 
-    private void taskCancelled(TaskCancelled e, ProjectionCollections to) {
+    private void taskCancelled(TaskCancelled e, FactBatch to) {
         String id = key(e.tenantId(), e.aggregateId());
         setIfNewer(
+                to,
                 to.tasks(),
                 id,
                 "assigneeV",
                 e,
                 task(e).set("assigneeId", e.assigneeId()).set("departmentId", e.departmentId()));
         setIfNewer(
-                to.tasks(), id, "stateV", e, task(e).set("state", "CANCELLED").set("completedAt", null));
+                to,
+                to.tasks(),
+                id,
+                "stateV",
+                e,
+                task(e).set("state", "CANCELLED").set("completedAt", null));
     }
 
-    private void taskOverdue(TaskOverdue e, ProjectionCollections to) {
+    private void taskOverdue(TaskOverdue e, FactBatch to) {
         String id = key(e.tenantId(), e.aggregateId());
-        setIfNewer(to.tasks(), id, "dueV", e, task(e).set("dueAt", date(e.dueAt())));
+        setIfNewer(to, to.tasks(), id, "dueV", e, task(e).set("dueAt", date(e.dueAt())));
         // Who let it go overdue: escalation hands the task to someone else right after.
         setIfNewer(
-                to.tasks(), id, "overdueV", e, task(e).set("overdue", true).set("overdueAssigneeId", e.assigneeId()));
+                to,
+                to.tasks(),
+                id,
+                "overdueV",
+                e,
+                task(e).set("overdue", true).set("overdueAssigneeId", e.assigneeId()));
     }
 
     private static Update task(CrmEvent e) {
         return new Update().set("tenantId", e.tenantId()).set("taskId", e.aggregateId());
     }
 
-    private void teamUpdated(TeamUpdated e, ProjectionCollections to) {
+    private void teamUpdated(TeamUpdated e, FactBatch to) {
         // Only user ids: the members' names, e-mails and phones stay in the event.
         List<String> members = e.members() == null
                 ? List.of()
@@ -499,6 +529,7 @@ public class FactWriter {
                         .filter(Objects::nonNull)
                         .toList();
         setIfNewer(
+                to,
                 to.teams(),
                 key(e.tenantId(), e.aggregateId()),
                 "teamV",
@@ -515,29 +546,12 @@ public class FactWriter {
 
     /**
      * Sets a field group of a document (created if missing) unless the group already holds this or a newer
-     * event of the aggregate: the platform's {@link IdempotentWrites#applyIfNewer} for one group of fields.
+     * event of the aggregate: the platform's {@link IdempotentWrites#applyIfNewer} for one group of fields,
+     * applied with the batch's other writes ({@link FactBatch}).
      */
-    private void setIfNewer(String collection, String id, String versionField, CrmEvent event, Update update) {
-        var query = new Query(new Criteria()
-                .andOperator(
-                        where("_id").is(id),
-                        new Criteria()
-                                .orOperator(
-                                        where(versionField).is(null),
-                                        where(versionField).lt(event.aggregateVersion()))));
-        update.set(versionField, event.aggregateVersion());
-        try {
-            mongo.upsert(query, update, collection);
-        } catch (DuplicateKeyException existsOrRaced) {
-            // Either the group is at this version or newer, or another writer (the live listener next to a
-            // rebuild) created the document between our filter and our insert. A second try tells the two
-            // apart: the document exists now, so it either matches and is updated, or the group is newer.
-            try {
-                mongo.upsert(query, update, collection);
-            } catch (DuplicateKeyException alreadyNewer) {
-                // the group holds this event or a newer one
-            }
-        }
+    private static void setIfNewer(
+            FactBatch to, String collection, String id, String versionField, CrmEvent event, Update update) {
+        to.setIfNewer(collection, id, versionField, event.aggregateVersion(), update);
     }
 
     /** Ids are unique per tenant only; prefixing keeps two tenants' records apart in one collection. */

@@ -30,6 +30,15 @@ public class ProjectionIndexes {
     }
 
     public void ensure(ProjectionCollections facts) {
+        // The compare-and-set of FactBatch: on MongoDB the _id index answers {_id, rev}; the embedded
+        // MongoDB-protocol server uses an index only for a filter naming exactly its keys.
+        for (String merged : List.of(facts.deals(), facts.tasks(), facts.teams())) {
+            mongo.indexOps(merged)
+                    .createIndex(new Index()
+                            .on("_id", Direction.ASC)
+                            .on(FactBatch.REVISION, Direction.ASC)
+                            .unique());
+        }
         index(facts.deals(), List.of("tenantId", "closedAt"));
         index(facts.deals(), List.of("tenantId", "createdAt"));
         index(facts.deals(), List.of("tenantId", "stageKind", "ownerId"));

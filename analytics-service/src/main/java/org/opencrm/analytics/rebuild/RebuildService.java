@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -24,6 +25,7 @@ import org.opencrm.analytics.projection.FactWriter;
 import org.opencrm.analytics.projection.ProjectionCollections;
 import org.opencrm.analytics.projection.ProjectionIndexes;
 import org.opencrm.analytics.projection.ProjectionPointer;
+import org.opencrm.events.CrmEvent;
 import org.opencrm.platform.events.EventRecords;
 import org.opencrm.platform.events.PoisonEventException;
 import org.opencrm.platform.web.ConflictException;
@@ -166,13 +168,15 @@ public class RebuildService implements DisposableBean {
                 if (stopping) {
                     throw new InterruptedException("stopping");
                 }
+                List<CrmEvent> batch = new ArrayList<>();
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(200))) {
                     var partition = new TopicPartition(record.topic(), record.partition());
                     if (record.offset() < end.get(partition)) {
-                        applyWithRetries(record, target);
+                        decode(record).ifPresent(batch::add);
                         replayed++;
                     }
                 }
+                applyWithRetries(batch, target);
                 for (var partition : List.copyOf(remaining)) {
                     if (consumer.position(partition) >= end.get(partition)) {
                         remaining.remove(partition);
@@ -191,14 +195,23 @@ public class RebuildService implements DisposableBean {
         }
     }
 
-    private void applyWithRetries(ConsumerRecord<String, String> record, ProjectionCollections target)
-            throws InterruptedException {
+    private static Optional<CrmEvent> decode(ConsumerRecord<String, String> record) {
+        try {
+            return EventRecords.decode(record);
+        } catch (PoisonEventException poison) {
+            // The live listener sent it to the dead-letter topic long ago; it can never be read.
+            return Optional.empty();
+        }
+    }
+
+    /** One poll's events in a few bulk writes; a failed batch is applied again whole (every write is idempotent). */
+    private void applyWithRetries(List<CrmEvent> batch, ProjectionCollections target) throws InterruptedException {
+        if (batch.isEmpty()) {
+            return;
+        }
         for (int attempt = 1; ; attempt++) {
             try {
-                EventRecords.decode(record).ifPresent(event -> writer.apply(event, target));
-                return;
-            } catch (PoisonEventException poison) {
-                // The live listener sent it to the dead-letter topic long ago; it can never be read.
+                writer.apply(batch, target);
                 return;
             } catch (RuntimeException e) {
                 if (attempt == ATTEMPTS) {
