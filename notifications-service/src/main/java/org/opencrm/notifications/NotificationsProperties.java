@@ -25,7 +25,8 @@ public record NotificationsProperties(
         @DefaultValue Webhooks webhooks,
         @DefaultValue Stream stream,
         @DefaultValue Digest digest,
-        @DefaultValue Clients clients) {
+        @DefaultValue Clients clients,
+        @DefaultValue Birthdays birthdays) {
 
     /**
      * @param pollInterval how often each instance looks for due deliveries
@@ -94,4 +95,27 @@ public record NotificationsProperties(
             @DefaultValue("http://127.0.0.1:8081") URI contactsUrl,
             @DefaultValue("http://127.0.0.1:8084") URI publicUrl,
             @DefaultValue("change-me") String unsubscribeSecret) {}
+
+    /**
+     * Birthday greetings run without a user, so this service reads the day's birthdays from contacts-service
+     * with a token of its own: OAuth2 client credentials from the identity provider.
+     *
+     * @param interval how often each instance checks whether a tenant's greetings are due
+     * @param lease how long one tenant's day belongs to the instance that claimed it before another may take
+     *     it over (a crashed run is finished by another instance; the delivery ids keep it to one greeting)
+     * @param tokenUri the identity provider's token endpoint
+     * @param clientId this service's client at the identity provider
+     * @param clientSecret its secret; without one no greeting can be prepared (logged at each run)
+     * @param scope the scope contacts-service requires for {@code /internal/contacts/birthdays}
+     */
+    public record Birthdays(
+            @DefaultValue("60s") Duration interval,
+            @DefaultValue("5m") Duration lease,
+
+            @DefaultValue("http://127.0.0.1:9000/oauth2/token")
+            URI tokenUri,
+
+            @DefaultValue("crm-notifications") String clientId,
+            @DefaultValue("") String clientSecret,
+            @DefaultValue("contacts.birthdays") String scope) {}
 }

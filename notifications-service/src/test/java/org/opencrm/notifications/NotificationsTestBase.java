@@ -65,6 +65,9 @@ import org.springframework.test.context.DynamicPropertySource;
             "crm.notifications.stream.poll-interval=200ms",
             // digests run when a test says so
             "crm.notifications.digest.interval=1h",
+            // birthday greetings too; the identity provider's token endpoint is WireMock
+            "crm.notifications.birthdays.interval=1h",
+            "crm.notifications.birthdays.client-secret=test-client-secret",
             "crm.notifications.clients.unsubscribe-secret=test-secret"
         })
 @UseTestInfrastructure
@@ -101,6 +104,8 @@ public abstract class NotificationsTestBase {
         registry.add("spring.mail.host", () -> "127.0.0.1");
         registry.add("crm.notifications.sms.url", () -> "http://127.0.0.1:" + wiremock.port() + "/sms");
         registry.add("crm.notifications.clients.contacts-url", () -> "http://127.0.0.1:" + wiremock.port());
+        registry.add(
+                "crm.notifications.birthdays.token-uri", () -> "http://127.0.0.1:" + wiremock.port() + "/oauth2/token");
     }
 
     @AfterEach

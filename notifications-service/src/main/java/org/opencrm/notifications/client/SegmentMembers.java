@@ -97,7 +97,7 @@ class SegmentMembers {
         return members;
     }
 
-    private static Member member(JsonNode item) {
+    static Member member(JsonNode item) {
         JsonNode consent = item.has("consent") ? item.path("consent") : item.path("marketingConsent");
         return new Member(
                 text(item.path("id")),

@@ -32,6 +32,7 @@ final class SampleValues {
                 Map.entry("report", ru ? "Просрочено: 1\n- Перезвонить клиенту" : "Overdue: 1\n- Call the client back"),
                 Map.entry("subject", ru ? "Скидка 10%" : "10% off"),
                 Map.entry("body", ru ? "Только в марте." : "This March only."),
+                Map.entry("name", ru ? "Анна" : "Anna"),
                 Map.entry("unsubscribeUrl", "https://crm.example/public/unsubscribe?token=sample"));
     }
 }
