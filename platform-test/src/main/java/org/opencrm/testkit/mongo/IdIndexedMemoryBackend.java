@@ -1,6 +1,5 @@
 package org.opencrm.testkit.mongo;
 
-import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
@@ -51,22 +50,20 @@ public final class IdIndexedMemoryBackend extends MemoryBackend {
 
         @Override
         protected MemoryCollection openOrCreateCollection(String collectionName, CollectionOptions options) {
-            return new IdIndexedCollection(this, collectionName, options, cursorRegistry, documentsExamined);
+            // called from MemoryDatabase's constructor too, before this class's fields are set: the collection
+            // reads the counter through the database when it counts
+            return new IdIndexedCollection(this, collectionName, options, cursorRegistry);
         }
     }
 
     private static final class IdIndexedCollection extends MemoryCollection {
 
-        private final LongAdder documentsExamined;
+        private final IdIndexedDatabase database;
 
         IdIndexedCollection(
-                MongoDatabase database,
-                String name,
-                CollectionOptions options,
-                CursorRegistry cursorRegistry,
-                LongAdder documentsExamined) {
+                IdIndexedDatabase database, String name, CollectionOptions options, CursorRegistry cursorRegistry) {
             super(database, name, options, cursorRegistry);
-            this.documentsExamined = documentsExamined;
+            this.database = database;
         }
 
         @Override
@@ -108,7 +105,7 @@ public final class IdIndexedMemoryBackend extends MemoryBackend {
 
         @Override
         protected boolean documentMatchesQuery(Document document, Document query) {
-            documentsExamined.increment();
+            database.documentsExamined.increment();
             return super.documentMatchesQuery(document, query);
         }
     }

@@ -120,4 +120,14 @@ class IdIndexedMemoryBackendTest {
         assertThat(onHold).extracting(d -> d.get("_id")).containsExactly("deal-40");
         assertThat(backend.documentsExamined() - before).isGreaterThanOrEqualTo(DEALS);
     }
+
+    @Test
+    void theServersOwnCollectionsWorkInEveryDatabase() {
+        var database = client.getDatabase("another");
+        database.getCollection("cards").insertOne(new Document("_id", "c1").append("version", 0L));
+
+        assertThat(database.listCollectionNames().into(new ArrayList<>())).contains("cards");
+        assertThat(database.getCollection("cards").countDocuments(new Document("_id", "c1").append("version", 0L)))
+                .isEqualTo(1);
+    }
 }
