@@ -52,6 +52,12 @@ class Contact extends AggregateRoot {
     private String source;
     private List<String> tags = new ArrayList<>();
     private LocalDate birthday;
+    /**
+     * {@code MM-dd} of the birthday, for live cards only: the day's greetings ask for it by equality
+     * (org.opencrm.contacts.birthday) instead of date arithmetic the embedded database cannot index.
+     */
+    private String birthdayMonthDay;
+
     private ConsentState consentEmail;
     private ConsentState consentSms;
     private Map<String, Object> customValues = new HashMap<>();
@@ -375,6 +381,7 @@ class Contact extends AggregateRoot {
         mergingInto = null;
         mergingSince = null;
         mergedInto = survivorId;
+        birthdayMonthDay = null;
         updatedAt = Instant.now();
         audit(by, "MERGED_INTO", List.of(new FieldChange("mergedInto", null, survivorId)), updatedAt);
     }
@@ -402,6 +409,7 @@ class Contact extends AggregateRoot {
         address = null;
         notes = null;
         birthday = null;
+        birthdayMonthDay = null;
         tags = new ArrayList<>();
         customValues = new HashMap<>();
         consentEmail = new ConsentState(false, now);
@@ -448,6 +456,9 @@ class Contact extends AggregateRoot {
         source = data.source();
         tags = new ArrayList<>(data.tags());
         birthday = data.birthday();
+        birthdayMonthDay = birthday == null
+                ? null
+                : String.format("%02d-%02d", birthday.getMonthValue(), birthday.getDayOfMonth());
         consentEmail = consent(consentEmail, data.consentEmail(), now);
         consentSms = consent(consentSms, data.consentSms(), now);
         customValues = new HashMap<>(data.customValues());
