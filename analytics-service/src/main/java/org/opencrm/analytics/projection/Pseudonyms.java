@@ -6,6 +6,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.Base64;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.crypto.Mac;
@@ -34,6 +35,8 @@ class Pseudonyms {
 
     private final MongoTemplate mongo;
     private final Map<String, SecretKeySpec> keys = new ConcurrentHashMap<>();
+    /** Each thread's initialised HMAC per tenant: looking up and initialising one per pseudonym cost ingestion. */
+    private final ThreadLocal<Map<String, Mac>> macs = ThreadLocal.withInitial(HashMap::new);
 
     Pseudonyms(MongoTemplate mongo) {
         this.mongo = mongo;
@@ -44,11 +47,17 @@ class Pseudonyms {
         if (contactId == null) {
             return null;
         }
+        Mac mac = macs.get().computeIfAbsent(tenantId, this::mac);
+        // doFinal resets the Mac to its key, ready for the next pseudonym
+        byte[] digest = mac.doFinal(contactId.getBytes(StandardCharsets.UTF_8));
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+    }
+
+    private Mac mac(String tenantId) {
         try {
             Mac mac = Mac.getInstance(ALGORITHM);
             mac.init(keys.computeIfAbsent(tenantId, this::loadOrCreate));
-            byte[] digest = mac.doFinal(contactId.getBytes(StandardCharsets.UTF_8));
-            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+            return mac;
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("HMAC-SHA256 is not available", e);
         }
