@@ -8,6 +8,8 @@ import java.util.Optional;
 final class CrmClaims {
 
     static final String INTEGRATION_CLIENT = "crm-integration";
+    /** notifications-service's own client: only the scope contacts-service's internal API requires. */
+    static final String NOTIFICATIONS_CLIENT = "crm-notifications";
 
     private final IdentityProperties properties;
 

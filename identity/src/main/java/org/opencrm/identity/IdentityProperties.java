@@ -19,6 +19,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param users the demo users
  * @param consoleRedirectUris where the browser client ({@code crm-console}, code + PKCE) may be sent back to
  * @param integrationSecret the secret of the client-credentials client {@code crm-integration}
+ * @param notificationsSecret the secret of notifications-service's client {@code crm-notifications} (scope
+ *     {@code contacts.birthdays}, no tenant or roles: it reads birthdays from contacts-service's internal API)
  * @param devTokens whether {@code POST /dev/token} hands out a demo user's token for a username and password
  */
 @ConfigurationProperties("crm.identity")
@@ -32,6 +34,7 @@ record IdentityProperties(
         List<DemoUser> users,
         List<String> consoleRedirectUris,
         String integrationSecret,
+        String notificationsSecret,
         @DefaultValue("false") boolean devTokens) {
 
     IdentityProperties {

@@ -128,7 +128,15 @@ class IdentitySecurity {
                 .scope("crm")
                 .tokenSettings(tokens)
                 .build();
-        return new InMemoryRegisteredClientRepository(console, integration);
+        var notifications = RegisteredClient.withId(UUID.randomUUID().toString())
+                .clientId(CrmClaims.NOTIFICATIONS_CLIENT)
+                .clientSecret(encoder.encode(properties.notificationsSecret()))
+                .clientAuthenticationMethod(ClientAuthenticationMethod.CLIENT_SECRET_BASIC)
+                .authorizationGrantType(AuthorizationGrantType.CLIENT_CREDENTIALS)
+                .scope("contacts.birthdays")
+                .tokenSettings(tokens)
+                .build();
+        return new InMemoryRegisteredClientRepository(console, integration, notifications);
     }
 
     @Bean
@@ -156,7 +164,11 @@ class IdentitySecurity {
                 return;
             }
             if (AuthorizationGrantType.CLIENT_CREDENTIALS.equals(context.getAuthorizationGrantType())) {
-                claims.forIntegration().forEach(context.getClaims()::claim);
+                // a service's own client gets no tenant and no roles, so its token opens no /api path
+                if (CrmClaims.INTEGRATION_CLIENT.equals(
+                        context.getRegisteredClient().getClientId())) {
+                    claims.forIntegration().forEach(context.getClaims()::claim);
+                }
             } else {
                 claims.user(context.getPrincipal().getName())
                         .map(claims::forUser)

@@ -85,6 +85,31 @@ class IdentityTest {
     }
 
     @Test
+    void notificationsServiceGetsATokenWithOnlyTheBirthdaysScope() throws Exception {
+        var response = post(
+                "/oauth2/token",
+                Map.of("grant_type", "client_credentials", "scope", "contacts.birthdays"),
+                "Basic " + base64("crm-notifications:notifications-secret"));
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        var claims =
+                verified(JSON.readTree(response.body()).path("access_token").asString());
+        assertThat(claims.getSubject()).isEqualTo("crm-notifications");
+        assertThat(claims.getAudience()).contains("crm-api");
+        assertThat(claims.getStringListClaim("scope")).containsExactly("contacts.birthdays");
+        // no tenant and no roles: the platform refuses it on every /api path
+        assertThat(claims.getClaim("tenant")).isNull();
+        assertThat(claims.getClaim("roles")).isNull();
+        // and it cannot ask for more than it was given
+        assertThat(post(
+                                "/oauth2/token",
+                                Map.of("grant_type", "client_credentials", "scope", "crm"),
+                                "Basic " + base64("crm-notifications:notifications-secret"))
+                        .statusCode())
+                .isEqualTo(400);
+    }
+
+    @Test
     void aBrowserSignsInWithAuthorizationCodeAndPkce() throws Exception {
         var browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         String verifier = "verifier-" + "x".repeat(50);
