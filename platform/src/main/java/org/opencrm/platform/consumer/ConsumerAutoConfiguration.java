@@ -18,6 +18,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.data.mongodb.autoconfigure.DataMongoAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.dao.DataAccessResourceFailureException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
@@ -26,11 +28,14 @@ import org.springframework.kafka.listener.CommonErrorHandler;
 import org.springframework.kafka.listener.DeadLetterPublishingRecoverer;
 import org.springframework.kafka.listener.DefaultErrorHandler;
 import org.springframework.kafka.support.ExponentialBackOffWithMaxRetries;
+import org.springframework.util.backoff.BackOff;
+import org.springframework.util.backoff.ExponentialBackOff;
 
 /**
  * The consumer kit: bounded retries with back-off, then the record goes to {@code <topic>.DLT} with the
  * exception in its headers and the partition keeps flowing; records that can never succeed (poison) skip
- * the retries. Boot's listener container factory picks the error handler up. Also declares the platform
+ * the retries, and a record that failed because the database cannot be reached is retried until it can. Boot's
+ * listener container factory picks the error handler up. Also declares the platform
  * topics and their dead-letter topics, and the idempotent-write helper.
  */
 @AutoConfiguration(after = {KafkaAutoConfiguration.class, DataMongoAutoConfiguration.class})
@@ -54,7 +59,30 @@ public class ConsumerAutoConfiguration {
         backOff.setMaxInterval(properties.maxBackoff().toMillis());
         var handler = new DefaultErrorHandler(recoverer, backOff);
         handler.addNotRetryableExceptions(PoisonEventException.class, IllegalArgumentException.class);
+        // A database that cannot be reached fails every record alike: the bounded retries would empty the partition
+        // into the dead-letter topic within seconds of an outage. Such a record is retried (capped back-off) until
+        // the database answers again; the partition waits, which also keeps each aggregate's order.
+        handler.setBackOffFunction(
+                (record, exception) -> databaseUnreachable(exception) ? outageBackOff(properties) : null);
         return handler;
+    }
+
+    static boolean databaseUnreachable(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof DataAccessResourceFailureException
+                    || t instanceof TransientDataAccessResourceException
+                    || t instanceof com.mongodb.MongoTimeoutException
+                    || t instanceof com.mongodb.MongoSocketException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static BackOff outageBackOff(ConsumerProperties properties) {
+        var backOff = new ExponentialBackOff(properties.initialBackoff().toMillis(), properties.multiplier());
+        backOff.setMaxInterval(properties.maxBackoff().toMillis());
+        return backOff;
     }
 
     @Bean

@@ -16,8 +16,11 @@ import org.slf4j.MDC;
 import org.springframework.beans.TypeMismatchException;
 import org.springframework.context.MessageSourceResolvable;
 import org.springframework.core.annotation.Order;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.OptimisticLockingFailureException;
+import org.springframework.dao.QueryTimeoutException;
+import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
@@ -65,6 +68,7 @@ public class PlatformExceptionHandler extends ResponseEntityExceptionHandler {
     static final String ERRORS = "errors";
     static final String TRACE_ID = "traceId";
     static final String INVALID_FIELDS = "The request has invalid fields; see errors.";
+    static final long UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
 
     private static final Logger log = LoggerFactory.getLogger(PlatformExceptionHandler.class);
 
@@ -181,6 +185,26 @@ public class PlatformExceptionHandler extends ResponseEntityExceptionHandler {
     ResponseEntity<Object> handleDuplicateKey(DuplicateKeyException ex, WebRequest request) {
         var problem = ProblemType.DUPLICATE.problem("A record with the same unique value already exists.");
         return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.CONFLICT, request);
+    }
+
+    /**
+     * The database cannot be reached (an outage, a failover, a timeout of the driver's server selection): a 503 the
+     * client may retry, answered as soon as the driver gives up instead of a 500. The raw driver exceptions come
+     * from code that uses the {@code MongoClient} directly; a repository or {@code MongoTemplate} translates them.
+     */
+    @ExceptionHandler({
+        DataAccessResourceFailureException.class,
+        TransientDataAccessResourceException.class,
+        QueryTimeoutException.class,
+        com.mongodb.MongoTimeoutException.class,
+        com.mongodb.MongoSocketException.class
+    })
+    ResponseEntity<Object> handleUnavailable(Exception ex, WebRequest request) {
+        var problem = ProblemType.SERVICE_UNAVAILABLE.problem(
+                "The service cannot reach its database right now. Try again in a few seconds.");
+        var headers = new HttpHeaders();
+        headers.set(HttpHeaders.RETRY_AFTER, Long.toString(UNAVAILABLE_RETRY_AFTER_SECONDS));
+        return handleExceptionInternal(ex, problem, headers, HttpStatus.SERVICE_UNAVAILABLE, request);
     }
 
     /** Raised outside the filter chain's reach (method security, {@code CurrentUser.current()}) or handed over by it. */

@@ -158,6 +158,22 @@ class ConsumerKitTest {
     }
 
     @Test
+    void aRecordThatFindsTheDatabaseUnreachableWaitsForItInsteadOfBeingDeadLettered() {
+        String tenant = newTenant();
+        String deal = UUID.randomUUID().toString();
+        var duringOutage = moved(tenant, deal, 1, DealProjectionListener.OUTAGE_STAGE);
+        var next = moved(tenant, deal, 2, "measurement");
+        send(duringOutage);
+        send(next);
+
+        awaitApplied(next);
+        // more tries than the bounded retries allow (3), then the database answered and the record was applied
+        assertThat(listener.attempts.get(duringOutage.eventId())).hasValue(DealProjectionListener.OUTAGE_ATTEMPTS + 1);
+        // a dead-lettered record would have stopped at 4 tries and left its move uncounted
+        assertThat(moves(tenant)).as("both records applied").isEqualTo(2);
+    }
+
+    @Test
     void theListenerContinuesTheTraceOfTheProducer() {
         String tenant = newTenant();
         var event = moved(tenant, UUID.randomUUID().toString(), 1, "measurement");

@@ -8,6 +8,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.bson.Document;
 import org.opencrm.events.deals.DealStageChanged;
 import org.opencrm.platform.events.EventRecords;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.kafka.annotation.KafkaListener;
 
@@ -20,6 +21,10 @@ class DealProjectionListener {
 
     static final String TOPIC = "crm.consumer-kit-test.v1";
     static final String FAILING_STAGE = "downstream-unavailable";
+    /** A stage whose record finds the database unreachable for its first {@link #OUTAGE_ATTEMPTS} tries. */
+    static final String OUTAGE_STAGE = "database-outage";
+
+    static final int OUTAGE_ATTEMPTS = 6;
 
     final Map<String, AtomicInteger> attempts = new ConcurrentHashMap<>();
     final Map<String, String> traceIds = new ConcurrentHashMap<>();
@@ -45,6 +50,10 @@ class DealProjectionListener {
         }
         if (FAILING_STAGE.equals(moved.toStage())) {
             throw new IllegalStateException("the stage's downstream system is unavailable");
+        }
+        if (OUTAGE_STAGE.equals(moved.toStage())
+                && attempts.get(moved.eventId()).get() <= OUTAGE_ATTEMPTS) {
+            throw new DataAccessResourceFailureException("Timed out while waiting for a server (simulated outage)");
         }
         writes.applyIfNewer("deal_views", moved.aggregateId(), moved, new Update().set("stage", moved.toStage()));
         writes.applyOnce("stage_moves", moved.tenantId(), moved, new Update().inc("moves", 1));
