@@ -28,6 +28,16 @@ import org.opencrm.testkit.jwt.TestJwts;
  *   --service-java-opts S  JVM options of the services (default deploy/local/platform's)
  *   --footprint-apps LIST  B6's applications (default contacts,deals,tasks,notifications,analytics,gateway)
  *   --footprint-idle SEC   B6: idle time after readiness before the RSS is read (default 5)
+ *   --b2-rates LIST        B2's fixed open-loop rates, changes/s (default 100,500,1000)
+ *   --b2-deals N           B2's pool of deals the changes cycle through (default 2000)
+ *   --b2-search-steps N    B2: runs spent bisecting for the highest sustainable rate (default 3)
+ *   --b2-kafka-messages N  B2's baseline: messages of Kafka's EndToEndLatency (default 10000)
+ *   --tasks N              B7's open tasks (default 1000000; the baseline is 1000)
+ *   --b7-probes N          B7: probe tasks falling due in each measured window (default 20)
+ *   --b7-window SECONDS    B7: each measured window (default 60)
+ *   --import-rows N        B4's CSV rows (default 1000000)
+ *   --import-timeout SEC   B4: give up waiting for the import job after this (default 3600)
+ *   --gateway-variants L   B5: also measure configuration variants (all, none, or names; default none)
  * </pre>
  */
 public final class Bench {
@@ -48,6 +58,16 @@ public final class Bench {
             String serviceJavaOpts,
             List<String> footprintApps,
             Duration footprintIdle,
+            List<Integer> b2Rates,
+            int b2Deals,
+            int b2SearchSteps,
+            int b2KafkaMessages,
+            int tasks,
+            int b7Probes,
+            Duration b7Window,
+            int importRows,
+            Duration importTimeout,
+            List<String> gatewayVariants,
             String command) {
 
         Load.Settings load() {
@@ -73,7 +93,17 @@ public final class Bench {
                     "root",
                     "service-java-opts",
                     "footprint-apps",
-                    "footprint-idle");
+                    "footprint-idle",
+                    "b2-rates",
+                    "b2-deals",
+                    "b2-search-steps",
+                    "b2-kafka-messages",
+                    "tasks",
+                    "b7-probes",
+                    "b7-window",
+                    "import-rows",
+                    "import-timeout",
+                    "gateway-variants");
             for (String key : m.keySet()) {
                 if (!known.contains(key)) {
                     throw new IllegalArgumentException("unknown option --" + key + " (known: " + known + ")");
@@ -92,11 +122,25 @@ public final class Bench {
                     List.of(m.getOrDefault("footprint-apps", String.join(",", Footprint.ALL_APPS))
                             .split(",")),
                     Duration.ofMillis((long) (Double.parseDouble(m.getOrDefault("footprint-idle", "5")) * 1000)),
+                    java.util.Arrays.stream(
+                                    m.getOrDefault("b2-rates", "100,500,1000").split(","))
+                            .map(String::trim)
+                            .map(Integer::parseInt)
+                            .toList(),
+                    Integer.parseInt(m.getOrDefault("b2-deals", "2000")),
+                    Integer.parseInt(m.getOrDefault("b2-search-steps", "3")),
+                    Integer.parseInt(m.getOrDefault("b2-kafka-messages", "10000")),
+                    Integer.parseInt(m.getOrDefault("tasks", "1000000")),
+                    Integer.parseInt(m.getOrDefault("b7-probes", "20")),
+                    Duration.ofMillis((long) (Double.parseDouble(m.getOrDefault("b7-window", "60")) * 1000)),
+                    Integer.parseInt(m.getOrDefault("import-rows", "1000000")),
+                    Duration.ofSeconds(Long.parseLong(m.getOrDefault("import-timeout", "3600"))),
+                    List.of(m.getOrDefault("gateway-variants", "none").split(",")),
                     "bench/run " + String.join(" ", args));
         }
     }
 
-    static final List<String> ALL = List.of("B1", "B8", "B5", "B6");
+    static final List<String> ALL = List.of("B1", "B8", "B5", "B2", "B7", "B4", "B6");
 
     private Bench() {}
 
@@ -129,9 +173,16 @@ public final class Bench {
             var needed = new ArrayList<String>();
             if (options.only().contains("B1") || options.only().contains("B5")) {
                 needed.addAll(List.of("contacts", "gateway"));
+            } else if (options.only().contains("B4")) {
+                needed.add("contacts");
             }
-            if (options.only().contains("B8")) {
+            if (options.only().contains("B8") || options.only().contains("B2")) {
                 needed.add(0, "deals");
+            }
+            if (options.only().contains("B2")) {
+                needed.addAll(List.of("tasks", "notifications"));
+            } else if (options.only().contains("B7")) {
+                needed.add("tasks");
             }
             log("starting " + needed + " (load " + Machine.loadAverage() + ")");
             cluster.start(needed.toArray(String[]::new));
@@ -142,6 +193,9 @@ public final class Bench {
                     case "B8" -> StageChange.run(context);
                     case "B5" -> GatewayOverhead.run(context);
                     case "B6" -> Footprint.run(context);
+                    case "B2" -> EventPipeline.run(context);
+                    case "B7" -> OverdueDetection.run(context);
+                    case "B4" -> CsvImport.run(context);
                     default -> throw new IllegalArgumentException("unknown benchmark " + id);
                 };
                 result.setup("concurrency", options.concurrency());

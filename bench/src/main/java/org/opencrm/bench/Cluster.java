@@ -1,8 +1,10 @@
 package org.opencrm.bench;
 
+import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.io.IOException;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -15,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.opencrm.testkit.KafkaBrokerProcess;
 import org.opencrm.testkit.jwt.TestJwts;
+import org.opencrm.testkit.mongo.IdIndexedMemoryBackend;
 
 /**
  * Everything a benchmark measures, started by the harness on free ports (never the local run's ports): a real
@@ -35,7 +38,8 @@ public final class Cluster implements AutoCloseable {
     private final List<String> serviceJavaOptions;
     private KafkaBrokerProcess kafka;
     private MongoServer mongo;
-    private MemoryBackend mongoBackend;
+    private MongoBackend mongoBackend;
+    private IdIndexedMemoryBackend idIndexedBackend;
     private int mongoPort;
     private String mongoAddress;
     private Process redis;
@@ -67,13 +71,22 @@ public final class Cluster implements AutoCloseable {
     /** mongodb://host:port of the in-process server (one server, one database per service, as in the local run). */
     public synchronized String mongo() {
         if (mongo == null) {
-            mongoBackend = new MemoryBackend() {
-                @Override
-                public void close() {
-                    // the server's shutdown closes its backend, which drops every database: keep them across an
-                    // outage (stopMongo / restartMongo); the JVM's end frees the memory
-                }
-            };
+            // the test kit's backend (filters that pin _id are answered from the _id index, as on MongoDB), kept
+            // open across an outage: the server's shutdown closes its backend, which drops every database, so
+            // close() is not passed on (stopMongo / restartMongo); the JVM's end frees the memory
+            var backend = new IdIndexedMemoryBackend();
+            idIndexedBackend = backend;
+            mongoBackend = (MongoBackend) Proxy.newProxyInstance(
+                    MongoBackend.class.getClassLoader(), new Class<?>[] {MongoBackend.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("close") && method.getParameterCount() == 0) {
+                            return null;
+                        }
+                        try {
+                            return method.invoke(backend, args);
+                        } catch (InvocationTargetException e) {
+                            throw e.getCause();
+                        }
+                    });
             mongo = new MongoServer(mongoBackend);
             mongoPort = Machine.freePort();
             mongo.bind("127.0.0.1", mongoPort);
@@ -99,9 +112,16 @@ public final class Cluster implements AutoCloseable {
         mongo.bind("127.0.0.1", mongoPort);
     }
 
+    /** Documents the database compared against a filter so far (MongoDB's docsExamined), over all databases. */
+    long documentsExamined() {
+        mongo();
+        return idIndexedBackend.documentsExamined();
+    }
+
     /** What the database is, for the results. */
     String mongoDescription() {
-        return "mongo-java-server 1.47.0, memory backend, in the harness JVM";
+        return "mongo-java-server 1.47.0, the test kit's IdIndexedMemoryBackend (memory backend answering filters that"
+                + " pin _id from the _id index), in the harness JVM";
     }
 
     /** A redis-server on a free port, or 0 when none is installed (the gateway then runs without rate limits). */
@@ -164,6 +184,19 @@ public final class Cluster implements AutoCloseable {
 
     /** Starts service {@code name} as the process {@code processName} (not registered; the caller closes it). */
     public ServiceProcess launch(String processName, String name) {
+        return launch(processName, name, List.of(), Map.of(), serviceJavaOptions);
+    }
+
+    /**
+     * {@link #launch(String, String)} with extra application arguments ({@code --key=value}), environment variables
+     * and other JVM options: a variant of a service's configuration (B5's gateway variants).
+     */
+    ServiceProcess launch(
+            String processName,
+            String name,
+            List<String> extraArgs,
+            Map<String, String> extraEnv,
+            List<String> jvmOptions) {
         var jar = unpacked(name);
         var env = new LinkedHashMap<String, String>();
         env.put("CRM_JWT_ISSUER", TestJwts.ISSUER);
@@ -193,7 +226,9 @@ public final class Cluster implements AutoCloseable {
             env.put("MONGODB_URI", mongo() + "/crm-" + name);
             env.put("KAFKA_BOOTSTRAP", kafka());
         }
-        return ServiceProcess.start(processName, Machine.freePort(), serviceJavaOptions, launch, env, logs());
+        launch.addAll(extraArgs);
+        env.putAll(extraEnv);
+        return ServiceProcess.start(processName, Machine.freePort(), jvmOptions, launch, env, logs());
     }
 
     /** The empty Spring Boot app on this JVM's class path (which holds the services' starters), same JVM options. */

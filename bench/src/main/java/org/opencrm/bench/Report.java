@@ -65,6 +65,9 @@ final class Report {
             charts.add(latencyChart(result));
             charts.add(throughputChart(result));
         }
+        for (var timeChart : result.timeCharts) {
+            charts.add(timeChart(result.id, timeChart));
+        }
         doc.put("charts", charts);
         Path file = dir.resolve(result.id + ".json");
         JSON.writeValue(file.toFile(), doc);
@@ -123,6 +126,31 @@ final class Report {
         if (!chart.getSeriesMap().isEmpty()) {
             BitmapEncoder.saveBitmap(chart, dir.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
         }
+        return name;
+    }
+
+    private String timeChart(String id, Result.TimeChart timeChart) throws IOException {
+        XYChart chart = new XYChartBuilder()
+                .width(900)
+                .height(400)
+                .title(id + " " + timeChart.title())
+                .xAxisTitle("second")
+                .yAxisTitle(timeChart.axis())
+                .build();
+        chart.getStyler().setMarkerSize(3);
+        for (var series : timeChart.series().entrySet()) {
+            var xs = new ArrayList<Double>();
+            var ys = new ArrayList<Double>();
+            for (double[] point : series.getValue()) {
+                xs.add(point[0]);
+                ys.add(point[1]);
+            }
+            if (!xs.isEmpty()) {
+                chart.addSeries(series.getKey(), xs, ys);
+            }
+        }
+        String name = id + "-" + timeChart.title().replaceAll("[^a-zA-Z0-9]+", "-") + ".png";
+        BitmapEncoder.saveBitmap(chart, dir.resolve(name).toString(), BitmapEncoder.BitmapFormat.PNG);
         return name;
     }
 

@@ -21,6 +21,11 @@ final class Result {
     final List<String> notes = new ArrayList<>();
     /** The load runs behind the measurements, for the charts (not written to the JSON). */
     final List<Load.Run> runs = new ArrayList<>();
+    /** Extra charts of values over time, each {@code <id>-<title>.png}. */
+    final List<TimeChart> timeCharts = new ArrayList<>();
+
+    /** A chart of values over time: series name to (second, value) points. */
+    record TimeChart(String title, String axis, Map<String, List<double[]>> series) {}
 
     Result(String id, String title) {
         this.id = id;

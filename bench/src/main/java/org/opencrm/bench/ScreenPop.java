@@ -107,7 +107,7 @@ final class ScreenPop {
                                 + " times in its stored shape (contacts + phone_index documents) with the MongoDB driver's"
                                 + " insertMany in batches of 5,000")
                 .setup("loadSeconds", Result.round(cardSeconds + indexSeconds))
-                .setup("database", "mongo-java-server 1.47.0, memory backend, in the harness JVM")
+                .setup("database", cluster.mongoDescription())
                 .setup("request", "GET /api/contacts/lookup?phone=<E.164 of a random loaded card>, ADMIN token")
                 .setup(
                         "baseline",

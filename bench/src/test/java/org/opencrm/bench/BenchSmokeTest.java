@@ -21,7 +21,8 @@ class BenchSmokeTest {
 
     @Test
     void everyBenchmarkWritesSaneResultsAtTinySizes() throws Exception {
-        for (String module : List.of("contacts-service", "deals-service", "gateway")) {
+        for (String module :
+                List.of("contacts-service", "deals-service", "tasks-service", "notifications-service", "gateway")) {
             assumeTrue(
                     Files.isRegularFile(ROOT.resolve(module + "/target/" + module + "-0.1.0-SNAPSHOT.jar")),
                     module + "'s jar is not built: the full build (./mvnw verify) packages it before bench");
@@ -30,12 +31,20 @@ class BenchSmokeTest {
         deleteResults(out);
 
         var written = Bench.run(Bench.Options.parse(
-                "--only", "B1,B8,B5,B6",
+                "--only", "B1,B8,B5,B2,B7,B4,B6",
                 "--contacts", "300",
                 "--deals", "300",
                 "--concurrency", "2",
-                "--warmup", "1",
-                "--duration", "1.5",
+                "--warmup", "0.5",
+                "--duration", "1",
+                "--b2-rates", "20",
+                "--b2-deals", "100",
+                "--b2-search-steps", "0",
+                "--b2-kafka-messages", "100",
+                "--tasks", "1500",
+                "--b7-probes", "2",
+                "--b7-window", "3",
+                "--import-rows", "300",
                 "--footprint-apps", "gateway",
                 "--footprint-idle", "1",
                 "--out", out.toString(),
@@ -43,9 +52,10 @@ class BenchSmokeTest {
 
         assertThat(written)
                 .extracting(p -> p.getFileName().toString())
-                .containsExactly("B1.json", "B8.json", "B5.json", "B6.json", "SUMMARY.md");
+                .containsExactly(
+                        "B1.json", "B8.json", "B5.json", "B2.json", "B7.json", "B4.json", "B6.json", "SUMMARY.md");
         var json = JsonMapper.builder().build();
-        for (String id : List.of("B1", "B8", "B5", "B6")) {
+        for (String id : List.of("B1", "B8", "B5", "B2", "B7", "B4", "B6")) {
             var result = json.readTree(out.resolve(id + ".json").toFile());
             assertThat(result.path("id").asString()).isEqualTo(id);
             assertThat(result.path("machine").path("cores").asInt()).isPositive();
@@ -74,7 +84,26 @@ class BenchSmokeTest {
                         .size())
                 .as("the empty app and the gateway")
                 .isEqualTo(2);
-        assertThat(Files.readString(out.resolve("SUMMARY.md"))).contains("## B1", "## B5", "## B6", "## B8");
+        var pipeline = json.readTree(out.resolve("B2.json").toFile());
+        for (var m : pipeline.path("measurements")) {
+            if (m.has("sent")) {
+                assertThat(m.path("sent").asLong()).as("B2 " + m).isPositive();
+                assertThat(m.path("calls").asLong())
+                        .as("B2: every change followed through to its in-app notification " + m)
+                        .isEqualTo(m.path("sent").asLong());
+            }
+        }
+        var overdue = json.readTree(out.resolve("B7.json").toFile());
+        assertThat(overdue.path("measurements").findValues("overdueReported"))
+                .as("B7: every probe reported overdue at both sizes")
+                .hasSize(2)
+                .allSatisfy(n -> assertThat(n.asInt()).isEqualTo(2));
+        var imported = json.readTree(out.resolve("B4.json").toFile());
+        var job = imported.path("measurements").findValue("created").asLong();
+        assertThat(job).as("B4: 300 rows, 30 of them duplicates").isEqualTo(270);
+        assertThat(imported.path("measurements").findValue("skipped").asLong()).isEqualTo(30);
+        assertThat(Files.readString(out.resolve("SUMMARY.md")))
+                .contains("## B1", "## B2", "## B4", "## B5", "## B6", "## B7", "## B8");
     }
 
     private static void deleteResults(Path out) throws Exception {
