@@ -28,6 +28,9 @@ abstract class GatewayTestSupport {
             "notifications", new StandInService("notifications"),
             "analytics", new StandInService("analytics"));
 
+    /** The console's identity provider (ConsoleLoginTest). */
+    static final FakeIdentity IDENTITY = new FakeIdentity();
+
     static final Duration DEALS_TIMEOUT = Duration.ofMillis(800);
     static final Duration OPEN_FOR = Duration.ofSeconds(2);
     static final long MAX_BODY = 64 * 1024;
@@ -64,6 +67,11 @@ abstract class GatewayTestSupport {
         // a loaded build machine must not make a check fall back to fail-open
         registry.add("crm.gateway.rate-limit.redis-timeout", () -> "3s");
         registry.add("crm.gateway.cors.allowed-origins", () -> "https://console.example");
+        registry.add("crm.gateway.console.issuer", () -> TestJwts.ISSUER);
+        registry.add("crm.gateway.console.authorization-uri", () -> IDENTITY.uri() + "/oauth2/authorize");
+        registry.add("crm.gateway.console.token-uri", () -> IDENTITY.uri() + "/oauth2/token");
+        registry.add("crm.gateway.console.jwk-set-uri", () -> IDENTITY.uri() + "/oauth2/jwks");
+        registry.add("crm.gateway.console.end-session-uri", () -> IDENTITY.uri() + "/connect/logout");
         // through the placeholder in application.yml, so a test class can still set spring.data.redis.url
         registry.add("REDIS_URL", TestRedis::url);
     }

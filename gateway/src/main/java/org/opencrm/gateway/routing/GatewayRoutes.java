@@ -34,6 +34,9 @@ class GatewayRoutes {
                         id,
                         route -> route.path(service.paths().toArray(String[]::new))
                                 .filters(filters -> {
+                                    // the console's session: its access token as the bearer token; requests
+                                    // that brought their own token pass unchanged
+                                    filters.tokenRelay();
                                     filters.circuitBreaker(breaker ->
                                             breaker.setName(id).setFallbackUri("forward:" + FALLBACK_PATH + id));
                                     var retry = properties.retry();

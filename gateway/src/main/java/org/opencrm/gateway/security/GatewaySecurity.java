@@ -18,6 +18,8 @@ import org.springframework.security.config.annotation.web.reactive.EnableWebFlux
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.core.GrantedAuthority;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
+import org.springframework.security.oauth2.client.authentication.OAuth2AuthenticationToken;
+import org.springframework.security.oauth2.core.oidc.user.OidcUser;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.ReactiveJwtDecoder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
@@ -152,16 +154,24 @@ class GatewaySecurity {
         return List.of();
     }
 
-    /** Records who called, after the token was validated, for the access log and the rate limits. */
+    /** Records who called, after the token or session was checked, for the access log and the rate limits. */
     @Bean
     @Order(Ordered.LOWEST_PRECEDENCE - 100)
     WebFilter callerRecorder() {
         return (exchange, chain) -> exchange.getPrincipal()
-                .ofType(JwtAuthenticationToken.class)
-                .doOnNext(token -> new Caller(
-                                token.getToken().getClaimAsString(GatewayJwtDecoders.TENANT_CLAIM),
-                                token.getToken().getSubject())
-                        .store(exchange))
+                .doOnNext(principal -> {
+                    if (principal instanceof JwtAuthenticationToken token) {
+                        new Caller(
+                                        token.getToken().getClaimAsString(GatewayJwtDecoders.TENANT_CLAIM),
+                                        token.getToken().getSubject())
+                                .store(exchange);
+                    } else if (principal instanceof OAuth2AuthenticationToken session
+                            && session.getPrincipal() instanceof OidcUser user) {
+                        // the console's session: the same tenant and user as the token the gateway relays
+                        new Caller(user.getClaimAsString(GatewayJwtDecoders.TENANT_CLAIM), user.getSubject())
+                                .store(exchange);
+                    }
+                })
                 .then(chain.filter(exchange));
     }
 
