@@ -111,6 +111,10 @@ class IdentitySecurity {
                 .authorizationGrantType(AuthorizationGrantType.AUTHORIZATION_CODE)
                 .authorizationGrantType(AuthorizationGrantType.REFRESH_TOKEN)
                 .redirectUris(uris -> uris.addAll(properties.consoleRedirectUris()))
+                // after logging out (OIDC RP-initiated logout) the browser may return to the origin it came from
+                .postLogoutRedirectUris(uris -> properties.consoleRedirectUris().stream()
+                        .map(uri -> java.net.URI.create(uri).resolve("/").toString())
+                        .forEach(uris::add))
                 .scope(OidcScopes.OPENID)
                 .scope(OidcScopes.PROFILE)
                 .clientSettings(ClientSettings.builder()
