@@ -18,6 +18,7 @@ import org.opencrm.events.notifications.RecipientKind;
 import org.opencrm.notifications.NotificationsProperties;
 import org.opencrm.notifications.delivery.Deliveries;
 import org.opencrm.notifications.delivery.DeliveryDraft;
+import org.opencrm.notifications.delivery.DeliveryStatus;
 import org.opencrm.notifications.template.Templates;
 import org.opencrm.platform.consumer.EventIds;
 import org.slf4j.Logger;
@@ -37,7 +38,8 @@ import org.springframework.stereotype.Component;
  *
  * <p>Exactly once per client per year: the delivery id is derived from tenant, client, channel and
  * <em>year</em>, so a second instance, a rerun after a crash, or a birthday corrected to a later day of the
- * same year meets the existing delivery and sends nothing. The claim only saves the duplicate reads.
+ * same year meets the existing delivery and sends nothing; a card that absorbed an already greeted card in a
+ * merge ({@code ContactsMerged}) is not greeted again that year either. The claim only saves the duplicate reads.
  * A day whose run never happened (the service was down all day) is not caught up the next day: a birthday
  * greeting a day late reads as a mistake.
  *
@@ -144,17 +146,18 @@ class BirthdayGreetings implements SmartLifecycle {
             String language,
             SegmentMembers.Member member,
             NotificationChannel channel) {
-        String id = EventIds.derive(
-                "birthday:" + tenantId + ":" + member.contactId() + ":" + today.getYear(), channel.name());
+        String id = greetingId(tenantId, member.contactId(), today, channel);
         boolean email = channel == NotificationChannel.EMAIL;
         String address = email ? member.email() : member.phone();
         String why = clients.erased(tenantId, member.contactId())
                 ? "ERASED"
-                : clients.unsubscribed(tenantId, member.contactId(), channel.name())
-                        ? "UNSUBSCRIBED"
-                        : !(email ? member.emailConsent() : member.smsConsent())
-                                ? "NO_CONSENT"
-                                : address == null ? "NO_ADDRESS" : null;
+                : greetedAsMergedCard(tenantId, member.contactId(), today, channel)
+                        ? "ALREADY_GREETED"
+                        : clients.unsubscribed(tenantId, member.contactId(), channel.name())
+                                ? "UNSUBSCRIBED"
+                                : !(email ? member.emailConsent() : member.smsConsent())
+                                        ? "NO_CONSENT"
+                                        : address == null ? "NO_ADDRESS" : null;
         String subject = null;
         String body = null;
         if (why == null) {
@@ -184,6 +187,23 @@ class BirthdayGreetings implements SmartLifecycle {
                         false,
                         null,
                         why));
+    }
+
+    private static String greetingId(String tenantId, String contactId, LocalDate day, NotificationChannel channel) {
+        return EventIds.derive("birthday:" + tenantId + ":" + contactId + ":" + day.getYear(), channel.name());
+    }
+
+    /**
+     * A card merged into this one was greeted (or is being greeted) on this channel this year: the same
+     * person is not greeted twice. A suppressed greeting of that card does not count.
+     */
+    private boolean greetedAsMergedCard(
+            String tenantId, String contactId, LocalDate today, NotificationChannel channel) {
+        return clients.mergedInto(tenantId, contactId).stream()
+                .anyMatch(merged -> deliveries
+                        .find(tenantId, greetingId(tenantId, merged, today, channel))
+                        .filter(d -> d.status() != DeliveryStatus.SUPPRESSED)
+                        .isPresent());
     }
 
     /**

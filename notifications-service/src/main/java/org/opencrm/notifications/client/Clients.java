@@ -3,6 +3,10 @@ package org.opencrm.notifications.client;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import org.bson.Document;
 import org.opencrm.events.CrmEvent;
 import org.opencrm.events.contacts.ContactErased;
 import org.opencrm.events.contacts.ContactsMerged;
@@ -61,6 +65,29 @@ public class Clients {
     boolean erased(String tenantId, String contactId) {
         return mongo.exists(
                 new Query(where("_id").is(id(tenantId, contactId)).and("erased").is(true)), COLLECTION);
+    }
+
+    /**
+     * The cards merged into this one, directly or through other merges (a person's earlier cards): their
+     * history, such as this year's birthday greeting, is this card's history.
+     */
+    List<String> mergedInto(String tenantId, String contactId) {
+        var found = new ArrayList<String>();
+        var next = new ArrayDeque<String>(List.of(contactId));
+        while (!next.isEmpty() && found.size() < 100) {
+            String survivor = next.poll();
+            for (Document flag : mongo.find(
+                    new Query(where("tenantId").is(tenantId).and("mergedInto").is(survivor)),
+                    Document.class,
+                    COLLECTION)) {
+                String id = flag.getString("_id").substring(tenantId.length() + 1);
+                if (!found.contains(id) && !id.equals(contactId)) {
+                    found.add(id);
+                    next.add(id);
+                }
+            }
+        }
+        return found;
     }
 
     boolean unsubscribed(String tenantId, String contactId, String channel) {

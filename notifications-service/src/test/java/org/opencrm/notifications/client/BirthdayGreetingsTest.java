@@ -27,6 +27,7 @@ import java.util.regex.Pattern;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.opencrm.events.contacts.ContactErased;
+import org.opencrm.events.contacts.ContactsMerged;
 import org.opencrm.notifications.NotificationsTestBase;
 import org.opencrm.testkit.jwt.TestJwts;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -246,6 +247,34 @@ class BirthdayGreetingsTest extends NotificationsTestBase {
                 .atMost(Duration.ofSeconds(10))
                 .until(() -> mailTo("lena@" + tenant + ".test").size() == 1
                         && mailTo("oleg@" + tenant + ".test").size() == 1);
+
+        // Lena's card is merged into another card of hers with a later birthday: one person, one greeting a year
+        publish(new ContactsMerged(
+                UUID.randomUUID().toString(),
+                tenant,
+                "c-3",
+                5,
+                Instant.now(),
+                system(),
+                "c-1",
+                null,
+                null,
+                null,
+                null));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> mongo.exists(
+                        new Query(where("_id")
+                                .is(tenant + ":c-1")
+                                .and("mergedInto")
+                                .is("c-3")),
+                        "client_flags"));
+        birthdays(tenant, "2026-06-05", """
+                {"id":"c-3","displayName":"Лена","email":"lena.work@%1$s.test","consent":{"email":true}}""".formatted(tenant));
+        clock.setTo(Instant.parse("2026-06-04T23:30:00Z"));
+        greetings.runOnce();
+        var log = call("GET", "/api/notifications/deliveries?campaignId=birthdays:2026-06-05", admin(tenant), null);
+        assertThat(JsonPath.<List<String>>read(log.body(), "$[*].reason")).containsExactly("ALREADY_GREETED");
+        assertThat(mailTo("lena.work@" + tenant + ".test")).isEmpty();
     }
 
     @Test
