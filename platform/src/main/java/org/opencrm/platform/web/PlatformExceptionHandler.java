@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -69,6 +70,9 @@ public class PlatformExceptionHandler extends ResponseEntityExceptionHandler {
     static final String TRACE_ID = "traceId";
     static final String INVALID_FIELDS = "The request has invalid fields; see errors.";
     static final long UNAVAILABLE_RETRY_AFTER_SECONDS = 5;
+    private static final String TOMCAT_INVALID_PARAMETER = "org.apache.tomcat.util.http.InvalidParameterException";
+    // Tomcat quotes the parameter's name; only a plain one is repeated back to the client.
+    private static final Pattern TOMCAT_PARAMETER_NAME = Pattern.compile("Parameter \\[([A-Za-z0-9._-]{1,100})]");
 
     private static final Logger log = LoggerFactory.getLogger(PlatformExceptionHandler.class);
 
@@ -231,9 +235,23 @@ public class PlatformExceptionHandler extends ResponseEntityExceptionHandler {
     /** Everything else is a bug or an outage: logged with its stack trace, answered without a word of it. */
     @ExceptionHandler(Exception.class)
     ResponseEntity<Object> handleUnexpected(Exception ex, WebRequest request) {
+        if (TOMCAT_INVALID_PARAMETER.equals(ex.getClass().getName())) {
+            return undecodableParameters(ex, request);
+        }
         var problem = ProblemType.INTERNAL.problem(
                 "Something went wrong on our side. Quote the traceId when you report this.");
         return handleExceptionInternal(ex, problem, new HttpHeaders(), HttpStatus.INTERNAL_SERVER_ERROR, request);
+    }
+
+    /**
+     * Tomcat could not decode the query string or form parameters (a percent-encoding that is not UTF-8, say): the
+     * client's fault, not ours. Tomcat throws this from the first {@code getParameter} call, as an
+     * {@code IllegalStateException}, so it arrives here; matched by name to keep the platform free of Tomcat types.
+     */
+    private ResponseEntity<Object> undecodableParameters(Exception ex, WebRequest request) {
+        var name = TOMCAT_PARAMETER_NAME.matcher(String.valueOf(ex.getMessage()));
+        String field = name.find() ? name.group(1) : null;
+        return invalid(ex, List.of(new FieldViolation(field, "is not valid UTF-8")), new HttpHeaders(), request);
     }
 
     @Override

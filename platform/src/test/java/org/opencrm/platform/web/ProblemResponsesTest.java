@@ -132,6 +132,15 @@ class ProblemResponsesTest extends PlatformWebTest {
     }
 
     @Test
+    void aQueryParameterThatIsNotUtf8IsA400NamingIt() {
+        // Tomcat refuses to decode %C3%28 and throws from getParameter; it used to be answered as a 500.
+        JsonNode problem = assertProblem(
+                get("/test/count?limit=%C3%28%FF").token(token).send(), ProblemType.VALIDATION, "/test/count");
+
+        assertThat(messageFor(problem, "limit")).isEqualTo("is not valid UTF-8");
+    }
+
+    @Test
     void pageSizesAreCappedAt200() {
         var ok = get("/test/page?size=200").token(token).send();
         var defaults = get("/test/page").token(token).send();
