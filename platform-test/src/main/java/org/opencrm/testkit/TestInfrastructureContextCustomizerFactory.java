@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.opencrm.testkit.jwt.TestJwts;
+import org.opencrm.testkit.security.MongoCommandRecorder;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.annotation.MergedAnnotations;
 import org.springframework.core.env.MapPropertySource;
@@ -12,6 +13,7 @@ import org.springframework.test.context.ContextConfigurationAttributes;
 import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
+import org.springframework.util.ClassUtils;
 
 /** Registered in META-INF/spring.factories: wires {@link UseTestInfrastructure} test classes. */
 class TestInfrastructureContextCustomizerFactory implements ContextCustomizerFactory {
@@ -31,6 +33,8 @@ class TestInfrastructureContextCustomizerFactory implements ContextCustomizerFac
     private record Customizer(boolean kafka, boolean mongodb) implements ContextCustomizer {
 
         private static final AtomicInteger DATABASES = new AtomicInteger();
+        private static final String MONGO_CUSTOMIZER =
+                "org.springframework.boot.mongodb.autoconfigure.MongoClientSettingsBuilderCustomizer";
 
         @Override
         public void customizeContext(ConfigurableApplicationContext context, MergedContextConfiguration config) {
@@ -51,6 +55,11 @@ class TestInfrastructureContextCustomizerFactory implements ContextCustomizerFac
             context.getEnvironment()
                     .getPropertySources()
                     .addFirst(new MapPropertySource("crmTestInfrastructure", properties));
+            if (mongodb && ClassUtils.isPresent(MONGO_CUSTOMIZER, context.getClassLoader())) {
+                // Hostile-input tests ask it whether a planted operator reached the database; registering it
+                // here, for every context, keeps those tests from needing a context of their own.
+                context.getBeanFactory().registerSingleton("crmMongoCommandRecorder", new MongoCommandRecorder());
+            }
         }
     }
 }
