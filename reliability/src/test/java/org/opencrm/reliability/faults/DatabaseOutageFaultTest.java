@@ -7,19 +7,22 @@ import com.mongodb.client.model.Filters;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.opencrm.events.EventHeaders;
 import org.opencrm.events.Topics;
 
 /**
  * Item 3 of issue #12: the MongoDB-protocol server goes away for 30 s while contacts serves reads and writes. The
  * API answers 503 problems within a bounded time (no thread waits for the database longer than the driver's
  * server selection timeout), nothing half-written appears, readiness goes down and comes back, and the service
- * serves again without a restart.
+ * serves again without a restart. An event deals consumes during the outage waits for the database and is applied
+ * afterwards instead of being dead-lettered.
  */
 @Tag("faults")
 @Timeout(value = 10, unit = java.util.concurrent.TimeUnit.MINUTES)
@@ -34,13 +37,27 @@ class DatabaseOutageFaultTest {
     void aDatabaseOutageAnswers503QuicklyWritesNothingAndRecoversWithoutARestart() throws Exception {
         try (var rig = new FaultRig("database-outage")) {
             var contacts = rig.launch("contacts", "contacts");
+            rig.launch("deals", "deals");
             var api = contacts.baseUrl() + "/api/contacts";
             var before = rig.post(api, FaultRig.contactBody("Before"));
             assertThat(before.status()).as(before.body()).isEqualTo(201);
             String existing = FaultRig.idOf(before.body());
+            var copies = rig.database("deals").getCollection("clients");
+            await().atMost(Duration.ofSeconds(60))
+                    .until(() -> copies.countDocuments(Filters.eq("contactId", existing)) == 1);
+            var template = rig.readAll(Topics.CONTACTS).stream()
+                    .filter(r -> existing.equals(r.key()))
+                    .findFirst()
+                    .orElseThrow();
 
             rig.cluster.stopMongo();
             FaultRig.log("database stopped");
+            // an event deals consumes while its database is away: it must wait for the database, not be dead-lettered
+            String consumedDuringOutage = UUID.randomUUID().toString();
+            try (var producer = rig.producer()) {
+                producer.send(FaultRig.copyOf(template, existing, consumedDuringOutage, Topics.CONTACTS))
+                        .get();
+            }
             long outageEnds = System.nanoTime() + OUTAGE.toNanos();
             var answers = new ArrayList<FaultRig.Answer>();
             var attempted = new ArrayList<String>();
@@ -96,7 +113,14 @@ class DatabaseOutageFaultTest {
                     .filter(v -> v.contains("\"Outage"))
                     .toList();
             assertThat(published).isEmpty();
-            FaultRig.log("outage figures: " + attempted.size() + " writes refused, 0 stored, 0 published");
+            await().atMost(Duration.ofSeconds(90))
+                    .until(() -> copies.countDocuments(Filters.eq("contactId", consumedDuringOutage)) == 1);
+            assertThat(rig.readAll(Topics.CONTACTS + ".DLT").stream()
+                            .filter(r -> rig.tenant.equals(FaultRig.header(r, EventHeaders.TENANT))))
+                    .as("nothing dead-lettered because of the outage")
+                    .isEmpty();
+            FaultRig.log("outage figures: " + attempted.size() + " writes refused, 0 stored, 0 published; "
+                    + "1 event consumed during the outage applied afterwards, 0 dead-lettered");
         }
     }
 

@@ -21,10 +21,15 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.opencrm.bench.Cluster;
 import org.opencrm.bench.ServiceProcess;
+import org.opencrm.events.EventHeaders;
 import org.opencrm.testkit.jwt.TestJwts;
 
 /**
@@ -173,6 +178,35 @@ final class FaultRig implements AutoCloseable {
             }
         }
         return records;
+    }
+
+    KafkaProducer<String, String> producer() {
+        return new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.kafka(),
+                ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+    }
+
+    /**
+     * A copy of a published event for another aggregate: the aggregate id and the event id are replaced in the key,
+     * the value and the headers (a fresh event nobody has applied), for {@code topic}.
+     */
+    static ProducerRecord<String, String> copyOf(
+            ConsumerRecord<String, String> original, String aggregateId, String newAggregateId, String topic) {
+        String eventId = header(original, EventHeaders.ID);
+        String newEventId = UUID.randomUUID().toString();
+        var copy = new ProducerRecord<String, String>(
+                topic,
+                newAggregateId,
+                original.value().replace(aggregateId, newAggregateId).replace(eventId, newEventId));
+        for (var header : original.headers()) {
+            copy.headers().add(header);
+        }
+        copy.headers().remove(EventHeaders.ID).add(EventHeaders.ID, newEventId.getBytes(StandardCharsets.UTF_8));
+        copy.headers()
+                .remove(EventHeaders.SUBJECT)
+                .add(EventHeaders.SUBJECT, newAggregateId.getBytes(StandardCharsets.UTF_8));
+        return copy;
     }
 
     static String header(ConsumerRecord<String, String> record, String name) {
