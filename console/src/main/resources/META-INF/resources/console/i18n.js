@@ -120,6 +120,13 @@ const texts = {
     name: 'Name',
     notAllowed: 'Your roles do not allow this page.',
     skipToContent: 'Skip to content',
+    newClient: 'New client',
+    firstName: 'First name',
+    lastName: 'Last name',
+    email: 'E-mail',
+    duplicateFound: 'This client may already exist:',
+    openExisting: 'open the existing card',
+    saveAnyway: 'Save anyway',
   },
   ru: {
     appName: 'Open CRM',
@@ -241,6 +248,13 @@ const texts = {
     name: 'Имя',
     notAllowed: 'Ваши роли не дают доступа к этой странице.',
     skipToContent: 'К содержимому',
+    newClient: 'Новый клиент',
+    firstName: 'Имя',
+    lastName: 'Фамилия',
+    email: 'Эл. почта',
+    duplicateFound: 'Возможно, такой клиент уже есть:',
+    openExisting: 'открыть существующую карточку',
+    saveAnyway: 'Всё равно сохранить',
   },
 };
 

@@ -120,6 +120,16 @@ class ConsoleWalkThroughTest {
                         .orElse(null));
         assertThat(task.getText()).contains("Call the client back");
         browser.screenshot("02-my-tasks");
+
+        // done, with the next step in the same dialog
+        task.findElement(By.cssSelector("button.complete")).click();
+        var dialog = browser.waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog.modal")));
+        dialog.findElement(By.name("outcome")).sendKeys("called back, measurement to agree");
+        dialog.findElement(By.name("nextTitle")).sendKeys("Agree the measurement date");
+        dialog.findElement(By.cssSelector("button[type=submit]")).click();
+        browser.waitFor(d -> d.findElement(By.id("tasks")).getText().contains("Agree the measurement date"));
+        assertThat(browser.driver.findElement(By.id("tasks")).getText())
+                .doesNotContain("Call the client back: Lead: " + clientName);
     }
 
     @Test
@@ -145,6 +155,18 @@ class ConsoleWalkThroughTest {
         browser.waitFor(d -> d.findElement(By.id("contact-timeline")).getText().contains("Measurement agreed"));
         browser.waitFor(d -> d.findElement(By.id("contact-tasks")).getText().contains("Call after the measurement"));
         browser.screenshot("03-client-card");
+
+        // a new card with the same phone is caught at entry, with a link to the existing card
+        browser.go("board");
+        browser.driver.findElement(By.id("new-client")).click();
+        var form = browser.waitFor(ExpectedConditions.visibilityOfElementLocated(By.cssSelector("dialog.modal")));
+        form.findElement(By.name("firstName")).sendKeys("Clara");
+        form.findElement(By.name("phone")).sendKeys(clientPhone);
+        form.findElement(By.cssSelector("button[type=submit]")).click();
+        var warning = browser.waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("duplicate-warning")));
+        browser.screenshot("03b-duplicate-warning");
+        warning.findElement(By.cssSelector("a.existing-card")).click();
+        browser.waitFor(ExpectedConditions.textToBe(By.id("contact-name"), clientName));
     }
 
     @Test

@@ -4,6 +4,7 @@
 import { get, request, version, query, ApiError, lossReasonOptions } from '../api.js';
 import { h, clear, toast, dialog, money } from '../dom.js';
 import { t } from '../i18n.js';
+import { newClient } from './new-client.js';
 
 const MAX_DEALS = 1000;
 
@@ -15,15 +16,31 @@ export async function boardView(main, { session }) {
   };
   const pipelineSelect = h('select', { id: 'board-pipeline', 'aria-label': t('pipeline') },
     pipelines.map((p) => h('option', { value: p.id, selected: p.id === state.pipelineId }, p.name)));
+  // the owner filter: everyone, me, and the colleagues of the user's teams (when the user may read the teams)
+  const teams = await get('/api/teams').catch(() => []);
+  const colleagues = new Map();
+  for (const team of Array.isArray(teams) ? teams : []) {
+    if (!session.departments.includes(team.id)) continue;
+    for (const member of team.members || []) {
+      if (member.userId !== session.user) colleagues.set(member.userId, member.name || member.userId);
+    }
+  }
+  if (state.owner && state.owner !== session.user && !colleagues.has(state.owner)) state.owner = '';
   const ownerSelect = h('select', { id: 'board-owner', 'aria-label': t('owner') },
     h('option', { value: '' }, t('everyone')),
-    h('option', { value: session.user, selected: state.owner === session.user }, t('mine')));
+    h('option', { value: session.user, selected: state.owner === session.user }, t('mine')),
+    [...colleagues].map(([id, name]) => h('option', { value: id, selected: state.owner === id }, name)));
   const columns = h('div.board', { id: 'board', role: 'list' });
+  const warningBox = h('div', { id: 'new-client-warning' });
+  const addClient = h('button.secondary', { type: 'button', id: 'new-client' }, '+ ', t('newClient'));
+  addClient.addEventListener('click', () => newClient(warningBox));
   clear(main,
     h('div.toolbar', {},
       h('h1', {}, t('navBoard')),
       h('label', { for: 'board-pipeline' }, t('pipeline')), pipelineSelect,
-      h('label', { for: 'board-owner' }, t('owner')), ownerSelect),
+      h('label', { for: 'board-owner' }, t('owner')), ownerSelect,
+      addClient),
+    warningBox,
     columns);
   pipelineSelect.addEventListener('change', () => {
     state.pipelineId = pipelineSelect.value;
