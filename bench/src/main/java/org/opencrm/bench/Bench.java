@@ -38,6 +38,9 @@ import org.opencrm.testkit.jwt.TestJwts;
  *   --import-rows N        B4's CSV rows (default 1000000)
  *   --import-timeout SEC   B4: give up waiting for the import job after this (default 3600)
  *   --gateway-variants L   B5: also measure configuration variants (all, none, or names; default none)
+ *   --analytics-deals N    B3 (only with --only B3): deals of the report data set, ~12 events each (default
+ *                          100000; the issue's 1000000 needs a ~40 GB harness heap on the memory backend)
+ *   --analytics-ingest N   B3: of those, deals whose events go through Kafka and the service (default 50000)
  * </pre>
  */
 public final class Bench {
@@ -68,6 +71,8 @@ public final class Bench {
             int importRows,
             Duration importTimeout,
             List<String> gatewayVariants,
+            int analyticsDeals,
+            int analyticsIngestDeals,
             String command) {
 
         Load.Settings load() {
@@ -103,7 +108,9 @@ public final class Bench {
                     "b7-window",
                     "import-rows",
                     "import-timeout",
-                    "gateway-variants");
+                    "gateway-variants",
+                    "analytics-deals",
+                    "analytics-ingest");
             for (String key : m.keySet()) {
                 if (!known.contains(key)) {
                     throw new IllegalArgumentException("unknown option --" + key + " (known: " + known + ")");
@@ -136,6 +143,8 @@ public final class Bench {
                     Integer.parseInt(m.getOrDefault("import-rows", "1000000")),
                     Duration.ofSeconds(Long.parseLong(m.getOrDefault("import-timeout", "3600"))),
                     List.of(m.getOrDefault("gateway-variants", "none").split(",")),
+                    Integer.parseInt(m.getOrDefault("analytics-deals", "100000")),
+                    Integer.parseInt(m.getOrDefault("analytics-ingest", "50000")),
                     "bench/run " + String.join(" ", args));
         }
     }
@@ -193,6 +202,7 @@ public final class Bench {
                     case "B8" -> StageChange.run(context);
                     case "B5" -> GatewayOverhead.run(context);
                     case "B6" -> Footprint.run(context);
+                    case "B3" -> AnalyticsBench.run(context);
                     case "B2" -> EventPipeline.run(context);
                     case "B7" -> OverdueDetection.run(context);
                     case "B4" -> CsvImport.run(context);
