@@ -21,8 +21,13 @@ class BenchSmokeTest {
 
     @Test
     void everyBenchmarkWritesSaneResultsAtTinySizes() throws Exception {
-        for (String module :
-                List.of("contacts-service", "deals-service", "tasks-service", "notifications-service", "gateway")) {
+        for (String module : List.of(
+                "contacts-service",
+                "deals-service",
+                "tasks-service",
+                "notifications-service",
+                "analytics-service",
+                "gateway")) {
             assumeTrue(
                     Files.isRegularFile(ROOT.resolve(module + "/target/" + module + "-0.1.0-SNAPSHOT.jar")),
                     module + "'s jar is not built: the full build (./mvnw verify) packages it before bench");
@@ -31,7 +36,7 @@ class BenchSmokeTest {
         deleteResults(out);
 
         var written = Bench.run(Bench.Options.parse(
-                "--only", "B1,B8,B5,B2,B7,B4,B6",
+                "--only", "B1,B8,B5,B2,B7,B4,B6,B3",
                 "--contacts", "300",
                 "--deals", "300",
                 "--concurrency", "2",
@@ -47,15 +52,25 @@ class BenchSmokeTest {
                 "--import-rows", "300",
                 "--footprint-apps", "gateway",
                 "--footprint-idle", "1",
+                "--analytics-deals", "200",
+                "--analytics-ingest", "100",
                 "--out", out.toString(),
                 "--root", ROOT.toString()));
 
         assertThat(written)
                 .extracting(p -> p.getFileName().toString())
                 .containsExactly(
-                        "B1.json", "B8.json", "B5.json", "B2.json", "B7.json", "B4.json", "B6.json", "SUMMARY.md");
+                        "B1.json",
+                        "B8.json",
+                        "B5.json",
+                        "B2.json",
+                        "B7.json",
+                        "B4.json",
+                        "B6.json",
+                        "B3.json",
+                        "SUMMARY.md");
         var json = JsonMapper.builder().build();
-        for (String id : List.of("B1", "B8", "B5", "B2", "B7", "B4", "B6")) {
+        for (String id : List.of("B1", "B8", "B5", "B2", "B7", "B4", "B6", "B3")) {
             var result = json.readTree(out.resolve(id + ".json").toFile());
             assertThat(result.path("id").asString()).isEqualTo(id);
             assertThat(result.path("machine").path("cores").asInt()).isPositive();
@@ -103,7 +118,7 @@ class BenchSmokeTest {
         assertThat(job).as("B4: 300 rows, 30 of them duplicates").isEqualTo(270);
         assertThat(imported.path("measurements").findValue("skipped").asLong()).isEqualTo(30);
         assertThat(Files.readString(out.resolve("SUMMARY.md")))
-                .contains("## B1", "## B2", "## B4", "## B5", "## B6", "## B7", "## B8");
+                .contains("## B1", "## B2", "## B3", "## B4", "## B5", "## B6", "## B7", "## B8");
     }
 
     private static void deleteResults(Path out) throws Exception {
