@@ -131,7 +131,9 @@ public final class DltReplay {
                     }
                     read++;
                     positions.put(partition, new OffsetAndMetadata(record.offset() + 1));
-                    if (!eventIds.isEmpty() && !eventIds.contains(header(record, EVENT_ID))) {
+                    String eventId = header(record, EVENT_ID);
+                    // a poison record may have no event id at all: it is never one of the named events
+                    if (!eventIds.isEmpty() && (eventId == null || !eventIds.contains(eventId))) {
                         continue;
                     }
                     var replay = replayOf(record);

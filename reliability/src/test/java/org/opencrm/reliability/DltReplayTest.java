@@ -103,11 +103,13 @@ class DltReplayTest {
     void aDryRunPublishesNothingAndANamedEventIsReplayedAloneLeavingTheRestDue() throws Exception {
         deadLetter("deal-1", "event-1", "{\"n\":1}");
         deadLetter("deal-2", "event-2", "{\"n\":2}");
+        // poison as it arrives: no event id header at all
+        producer.send(new ProducerRecord<>(deadLetters, "deal-3", "not json")).get();
 
         var dry = replay(Set.of(), true);
-        assertThat(dry.replayed()).isEqualTo(2);
+        assertThat(dry.replayed()).isEqualTo(3);
         var named = replay(Set.of("event-2"), false);
-        assertThat(named.read()).isEqualTo(2);
+        assertThat(named.read()).isEqualTo(3);
         assertThat(named.replayed()).isEqualTo(1);
         try (var consumer = KafkaTestConsumer.subscribe(kafka, topic)) {
             var records = consumer.drain(r -> true, Duration.ofSeconds(3));
@@ -115,7 +117,7 @@ class DltReplayTest {
         }
         assertThat(replay(Set.of(), false).replayed())
                 .as("neither the dry run nor the named run moved the group")
-                .isEqualTo(2);
+                .isEqualTo(3);
     }
 
     private DltReplay.Result replay(Set<String> eventIds, boolean dryRun) throws Exception {
