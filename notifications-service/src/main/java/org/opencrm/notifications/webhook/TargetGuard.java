@@ -1,18 +1,23 @@
 package org.opencrm.notifications.webhook;
 
+import java.net.Inet4Address;
 import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.UnknownHostException;
+import java.util.Arrays;
+import java.util.Collection;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.opencrm.notifications.NotificationsProperties;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
 /**
  * Keeps webhooks from reaching into the platform's own network (SSRF): a target whose host resolves to a
- * loopback, private, link-local, carrier-grade NAT, unique-local or wildcard address is refused unless the
+ * loopback, private, link-local, carrier-grade NAT, unique-local, reserved or wildcard address (also written as an
+ * IPv4-mapped, IPv4-compatible, NAT64 or 6to4 IPv6 address, or in decimal) is refused unless the
  * host is on the configured allow-list. Checked when a subscription is saved and again before every send,
  * because DNS answers change. Redirects are never followed.
  */
@@ -21,10 +26,14 @@ class TargetGuard {
 
     private final Set<String> allowed;
 
+    @Autowired
     TargetGuard(NotificationsProperties properties) {
-        this.allowed = properties.webhooks().allowedHosts().stream()
-                .map(h -> h.toLowerCase(Locale.ROOT))
-                .collect(Collectors.toUnmodifiableSet());
+        this(properties.webhooks().allowedHosts());
+    }
+
+    TargetGuard(Collection<String> allowedHosts) {
+        this.allowed =
+                allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
     }
 
     /** @return null if the target may be called, else why not */
@@ -63,7 +72,7 @@ class TargetGuard {
         return null;
     }
 
-    private static boolean internal(InetAddress a) {
+    static boolean internal(InetAddress a) {
         if (a.isLoopbackAddress()
                 || a.isSiteLocalAddress()
                 || a.isLinkLocalAddress()
@@ -73,9 +82,45 @@ class TargetGuard {
         }
         byte[] b = a.getAddress();
         if (a instanceof Inet6Address) {
-            return (b[0] & 0xfe) == 0xfc; // fc00::/7 unique local
+            if ((b[0] & 0xfe) == 0xfc) {
+                return true; // fc00::/7 unique local
+            }
+            // IPv6 spellings of an IPv4 address (the JDK already turns ::ffff:a.b.c.d into an Inet4Address):
+            // IPv4-compatible ::a.b.c.d, NAT64 64:ff9b::a.b.c.d and 6to4 2002:aabb:ccdd:: reach that IPv4 address
+            // through a translating router, so they are judged by it.
+            Inet4Address embedded = null;
+            if (zero(b, 0, 12)) {
+                embedded = ipv4(b, 12);
+            } else if (b[0] == 0 && b[1] == 0x64 && (b[2] & 0xff) == 0xff && (b[3] & 0xff) == 0x9b && zero(b, 4, 12)) {
+                embedded = ipv4(b, 12);
+            } else if (b[0] == 0x20 && b[1] == 0x02) {
+                embedded = ipv4(b, 2);
+            }
+            return embedded != null && internal(embedded);
         }
-        // 100.64.0.0/10 carrier-grade NAT, 0.0.0.0/8
-        return ((b[0] & 0xff) == 100 && (b[1] & 0xc0) == 64) || b[0] == 0;
+        int first = b[0] & 0xff;
+        int second = b[1] & 0xff;
+        return first == 0 // 0.0.0.0/8 "this network"
+                || (first == 100 && (second & 0xc0) == 64) // 100.64.0.0/10 carrier-grade NAT
+                || (first == 192 && second == 0 && b[2] == 0) // 192.0.0.0/24 IETF protocol assignments
+                || (first == 198 && (second & 0xfe) == 18) // 198.18.0.0/15 benchmarking
+                || first >= 240; // 240.0.0.0/4 reserved and 255.255.255.255 broadcast
+    }
+
+    private static boolean zero(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            if (bytes[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Inet4Address ipv4(byte[] bytes, int offset) {
+        try {
+            return (Inet4Address) InetAddress.getByAddress(Arrays.copyOfRange(bytes, offset, offset + 4));
+        } catch (UnknownHostException e) {
+            throw new IllegalStateException(e); // four bytes are always an address
+        }
     }
 }
