@@ -56,13 +56,18 @@ export async function boardView(main, { session }) {
   let pipeline;
   let deals = [];
 
+  let latest = 0;
+
   async function load() {
+    // a live update may start a load while another runs: only the newest one renders
+    const mine = ++latest;
     pipeline = pipelines.find((p) => p.id === state.pipelineId);
     if (!pipeline) {
       clear(columns, h('p.muted', {}, t('noDeals')));
       return;
     }
     const [board, list] = await Promise.all([get(`/api/pipelines/${pipeline.id}/board`), loadDeals()]);
+    if (mine !== latest) return;
     deals = list;
     render(board);
   }

@@ -14,16 +14,20 @@ export async function dashboardView(main, { session }) {
   const body = h('div.dashboard', { id: 'dashboard' });
   const refresh = h('button.secondary', { type: 'button', id: 'dashboard-refresh' }, t('refresh'));
   refresh.addEventListener('click', () => load());
-  clear(main, h('div.toolbar', {}, h('h1', {}, t('navDashboard')), refresh), body);
+  const period = h('select', { id: 'dashboard-period', 'aria-label': t('period') },
+    PERIODS.map((p) => h('option', { value: p.key, selected: p.key === 'days30' }, t(p.key))));
+  period.addEventListener('change', () => load());
+  clear(main, h('div.toolbar', {}, h('h1', {}, t('navDashboard')), h('label', { for: 'dashboard-period' }, t('period')), period, refresh), body);
 
   async function load() {
     const safe = (p) => p.catch(() => null);
+    const range = periodQuery(PERIODS.find((p) => p.key === period.value));
     const [deals, funnel, activity, sources, appeals] = await Promise.all([
-      safe(get('/api/analytics/deals')),
-      safe(pipelineId ? get(`/api/analytics/funnel${query({ pipelineId })}`) : Promise.reject(new Error('no pipeline'))),
-      safe(get('/api/analytics/activity')),
-      safe(get('/api/analytics/sources')),
-      safe(get('/api/analytics/appeals')),
+      safe(get(`/api/analytics/deals${query(range)}`)),
+      safe(pipelineId ? get(`/api/analytics/funnel${query({ ...range, pipelineId, granularity: undefined })}`) : Promise.reject(new Error('no pipeline'))),
+      safe(get(`/api/analytics/activity${query({ ...range, granularity: undefined })}`)),
+      safe(get(`/api/analytics/sources${query({ ...range, granularity: undefined })}`)),
+      safe(get(`/api/analytics/appeals${query({ ...range, granularity: undefined })}`)),
     ]);
     const dealRows = (deals && deals.rows) || [];
     const won = dealRows.reduce((n, r) => n + (r.won || 0), 0);
@@ -43,7 +47,7 @@ export async function dashboardView(main, { session }) {
         kpi('kpi-open', t('openDeals'), `${open.deals ?? 0} · ${Object.entries(open.value || {}).map(([c, a]) => money(a, c)).join(' + ')}`),
         kpi('kpi-conversion', t('conversion'), leads ? `${Math.round((sourceWon / leads) * 100)} %` : '—')),
       h('div.charts', {},
-        chart('chart-funnel', t('dashFunnel'), aggregate((funnel && funnel.rows) || [], (r) => r.stage, (r) => r.entered)),
+        chart('chart-funnel', t('dashFunnel'), funnelBars((funnel && funnel.rows) || [], pipelines.find((p) => p.id === pipelineId))),
         chart('chart-deals', t('dashDeals'), dealRows.flatMap((r) => [
           { label: `${r.period} ${t('won')}`, value: r.won || 0 },
           { label: `${r.period} ${t('lost')}`, value: r.lost || 0, kind: 'lost' }])),
@@ -60,6 +64,20 @@ export async function dashboardView(main, { session }) {
   return { dispose: () => window.removeEventListener('crm:notification', onNotification) };
 }
 
+/** Periods ending today: the days counted in the browser's time zone, won/lost split by day, week or month. */
+const PERIODS = [
+  { key: 'days7', days: 7, granularity: 'day' },
+  { key: 'days30', days: 30, granularity: 'week' },
+  { key: 'days90', days: 90, granularity: 'month' },
+];
+
+function periodQuery(p) {
+  const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
+  const to = new Date();
+  const from = new Date(to.getTime() - (p.days - 1) * 86400000);
+  return { from: iso(from), to: iso(to), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, granularity: p.granularity };
+}
+
 function kpi(id, label, value) {
   return h('div.kpi', { id }, h('div.kpi-value', {}, String(value)), h('div.kpi-label', {}, label));
 }
@@ -68,6 +86,20 @@ function sumMaps(maps) {
   const out = {};
   for (const m of maps) for (const [k, v] of Object.entries(m)) out[k] = (out[k] || 0) + Number(v);
   return out;
+}
+
+/** The funnel in the pipeline's stage order, each stage by its name: deals that entered it in the period. */
+function funnelBars(rows, pipeline) {
+  const names = new Map(((pipeline && pipeline.stages) || []).map((stage) => [stage.key, stage.name]));
+  const entered = new Map();
+  for (const r of rows) {
+    const e = entered.get(r.stage) || { position: r.position ?? 0, value: 0, kind: r.stageKind === 'LOST' ? 'lost' : '' };
+    e.value += Number(r.entered || 0);
+    entered.set(r.stage, e);
+  }
+  return [...entered.entries()]
+    .sort((a, b) => a[1].position - b[1].position)
+    .map(([stage, e]) => ({ label: names.get(stage) || stage, value: e.value, kind: e.kind }));
 }
 
 function aggregate(rows, key, value) {

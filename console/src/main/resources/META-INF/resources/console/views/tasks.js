@@ -14,7 +14,11 @@ export async function tasksView(main) {
   listButton.addEventListener('click', () => { mode = 'list'; listButton.setAttribute('aria-pressed', 'true'); calendarButton.setAttribute('aria-pressed', 'false'); load(); });
   calendarButton.addEventListener('click', () => { mode = 'calendar'; listButton.setAttribute('aria-pressed', 'false'); calendarButton.setAttribute('aria-pressed', 'true'); load(); });
 
+  let latest = 0;
+
   async function load() {
+    // a live update may start a load while another runs: only the newest one renders
+    const mine = ++latest;
     const tasks = [];
     let cursor;
     do {
@@ -23,6 +27,7 @@ export async function tasksView(main) {
       cursor = page.nextCursor;
     } while (cursor && tasks.length < 500);
     tasks.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
+    if (mine !== latest) return;
     if (mode === 'calendar') renderCalendar(tasks);
     else renderList(tasks);
   }
