@@ -41,7 +41,11 @@ class PipelineAsOfQuery {
         if (scope.filters().pipelineId() != null) {
             criteria.add(where("pipelineId").is(scope.filters().pipelineId()));
         }
-        var query = new Query(new Criteria().andOperator(criteria)).with(Sort.by("dealKey", "version"));
+        // in batches: without a batch size the embedded server answers the whole sorted history in one reply,
+        // which at 100,000 deals exceeded the driver's 48 MB limit (bench B3)
+        var query = new Query(new Criteria().andOperator(criteria))
+                .with(Sort.by("dealKey", "version"))
+                .cursorBatchSize(2_000);
 
         Map<String, DealState> deals = new HashMap<>();
         try (var history = mongo.stream(query, Document.class, facts.dealHistory())) {
