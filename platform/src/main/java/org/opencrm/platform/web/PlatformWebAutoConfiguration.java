@@ -46,6 +46,15 @@ public final class PlatformWebAutoConfiguration {
         return registration;
     }
 
+    /** Right after the body cap: a query parameter named like a MongoDB operator never reaches binding. */
+    @Bean
+    FilterRegistrationBean<OperatorParameterFilter> operatorParameterFilter(
+            @Qualifier("handlerExceptionResolver") HandlerExceptionResolver resolver) {
+        var registration = new FilterRegistrationBean<>(new OperatorParameterFilter(resolver));
+        registration.setOrder(BODY_SIZE_FILTER_ORDER + 1);
+        return registration;
+    }
+
     /**
      * Request bodies with a property the target type does not declare are refused (400 naming it): a typo or
      * a server-owned field such as {@code tenantId} must not be silently dropped. Only the server side reads

@@ -141,6 +141,25 @@ class ProblemResponsesTest extends PlatformWebTest {
     }
 
     @Test
+    void aQueryParameterNamedLikeAMongoOperatorIsA400NamingIt() {
+        // Bound into a record, date[$ne] was read as a property path and answered as a 500 (found by the security
+        // suite on analytics-service's report parameters).
+        assertThat(get("/test/report?date=2026-11-22&departmentId=d1")
+                        .token(token)
+                        .send()
+                        .status())
+                .isEqualTo(200);
+        for (String query : List.of(
+                "date%5B%24ne%5D=x", "departmentId.$ne=x", "to%5B%24where%5D=1", "limit=1&limit%5B%24gt%5D=0")) {
+            String path = query.startsWith("limit") ? "/test/count" : "/test/report";
+            JsonNode problem =
+                    assertProblem(get(path + "?" + query).token(token).send(), ProblemType.VALIDATION, path);
+            assertThat(fields(problem)).as(query).hasSize(1);
+            assertThat(fields(problem).getFirst()).as(query).contains("$");
+        }
+    }
+
+    @Test
     void pageSizesAreCappedAt200() {
         var ok = get("/test/page?size=200").token(token).send();
         var defaults = get("/test/page").token(token).send();

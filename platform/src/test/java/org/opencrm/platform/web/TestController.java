@@ -116,6 +116,13 @@ public class TestController {
         return Map.of("page", request.getPageNumber(), "size", request.getPageSize());
     }
 
+    record ReportQuery(java.time.LocalDate date, String departmentId) {}
+
+    @GetMapping("/test/report")
+    Map<String, String> report(ReportQuery query) {
+        return Map.of("date", String.valueOf(query.date()), "departmentId", String.valueOf(query.departmentId()));
+    }
+
     @GetMapping("/test/count")
     Map<String, Integer> count(@RequestParam int limit) {
         return Map.of("limit", limit);
