@@ -443,11 +443,11 @@ final class AnalyticsBench {
             consumer.subscribe(TOPICS);
             long seen = 0;
             long first = -1;
-            long firstBatch = 0;
+            long last = -1;
             long deadline = System.nanoTime() + INGEST_TIMEOUT.toNanos();
             var perSecond = new ArrayList<Long>();
-            long second = 0;
             while (seen < total && System.nanoTime() < deadline) {
+                long pollStart = System.nanoTime();
                 var records = consumer.poll(Duration.ofMillis(100));
                 if (records.isEmpty()) {
                     continue;
@@ -462,22 +462,22 @@ final class AnalyticsBench {
                     throw new IllegalStateException("a record of the history did not decode");
                 }
                 long now = System.nanoTime();
+                // timed from the start of the first poll that brought records (not the group join before it), so
+                // a backlog that arrives in one poll still has a duration
                 if (first < 0) {
-                    first = now;
-                    firstBatch = records.count();
-                } else {
-                    long s = (now - first) / 1_000_000_000L;
-                    while (perSecond.size() <= s) {
-                        perSecond.add(0L);
-                    }
-                    perSecond.set((int) s, perSecond.get((int) s) + records.count());
-                    second = now;
+                    first = pollStart;
                 }
+                long s = (now - first) / 1_000_000_000L;
+                while (perSecond.size() <= s) {
+                    perSecond.add(0L);
+                }
+                perSecond.set((int) s, perSecond.get((int) s) + records.count());
+                last = now;
                 seen += records.count();
             }
-            double seconds = second > first ? (second - first) / 1e9 : 0;
+            double seconds = last > first ? (last - first) / 1e9 : 0;
             String name = decode ? "KafkaConsumer + decode" : "raw KafkaConsumer";
-            return new Drain(name, seen - firstBatch, seconds, perSecond, seen >= total);
+            return new Drain(name, seen, seconds, perSecond, seen >= total);
         }
     }
 
@@ -512,9 +512,15 @@ final class AnalyticsBench {
         long[] first = null;
         long[] last = null;
         synchronized (samples) {
+            long[] before = null;
             for (long[] s : samples) {
                 if (first == null && s[1] > 0) {
-                    first = s;
+                    // from the last sample that saw nothing applied yet, so a backlog applied between two samples
+                    // still has a duration (the sampling period bounds it)
+                    first = before != null ? before : s;
+                }
+                if (s[1] == 0) {
+                    before = s;
                 }
                 last = s;
             }

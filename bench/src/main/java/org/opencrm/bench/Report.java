@@ -256,9 +256,9 @@ final class Report {
                             .append(" | ")
                             .append(metric)
                             .append(" | ")
-                            .append(r.path("subject").asDouble())
+                            .append(number(r.path("subject")))
                             .append(" | ")
-                            .append(r.path("baseline").asDouble())
+                            .append(number(r.path("baseline")))
                             .append(" | ")
                             .append(now == null ? "n/a" : now)
                             .append(" | ")
@@ -272,11 +272,11 @@ final class Report {
                     md.append("| ")
                             .append(t.path("target").asString())
                             .append(" | ")
-                            .append(t.path("value").asDouble())
+                            .append(number(t.path("value")))
                             .append(" | ")
                             .append(t.path("comparison").asString())
                             .append(" ")
-                            .append(t.path("limit").asDouble())
+                            .append(number(t.path("limit")))
                             .append(" | ")
                             .append(t.path("met").asBoolean() ? "met" : "**not met**")
                             .append(" |\n");
@@ -316,5 +316,10 @@ final class Report {
             }
         }
         return null;
+    }
+
+    /** A figure as written, or "n/a" where the run could not measure it (JSON has no NaN: it is stored as text). */
+    private static String number(JsonNode value) {
+        return value.isNumber() ? String.valueOf(value.asDouble()) : "n/a";
     }
 }
