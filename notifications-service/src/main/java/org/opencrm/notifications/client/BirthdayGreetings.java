@@ -9,13 +9,11 @@ import java.time.ZonedDateTime;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.UUID;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.opencrm.events.notifications.NotificationChannel;
 import org.opencrm.events.notifications.RecipientKind;
 import org.opencrm.notifications.NotificationsProperties;
+import org.opencrm.notifications.PeriodicJob;
 import org.opencrm.notifications.delivery.Deliveries;
 import org.opencrm.notifications.delivery.DeliveryDraft;
 import org.opencrm.notifications.delivery.DeliveryStatus;
@@ -23,7 +21,6 @@ import org.opencrm.notifications.template.Templates;
 import org.opencrm.platform.consumer.EventIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
@@ -49,7 +46,7 @@ import org.springframework.stereotype.Component;
  * delivery log. Every greeting carries the signed unsubscribe link, even if a tenant's template leaves it out.
  */
 @Component
-class BirthdayGreetings implements SmartLifecycle {
+class BirthdayGreetings extends PeriodicJob {
 
     static final String TOPIC = "Birthday";
     static final String RUNS = "birthday_runs";
@@ -65,8 +62,6 @@ class BirthdayGreetings implements SmartLifecycle {
     private final Clock clock;
     private final NotificationsProperties.Birthdays settings;
     private final String instance = UUID.randomUUID().toString();
-    private ScheduledExecutorService scheduler;
-    private volatile boolean running;
 
     BirthdayGreetings(
             MongoTemplate mongo,
@@ -78,6 +73,7 @@ class BirthdayGreetings implements SmartLifecycle {
             Deliveries deliveries,
             Clock clock,
             NotificationsProperties properties) {
+        super("birthdays", properties.birthdays().interval());
         this.mongo = mongo;
         this.members = members;
         this.credentials = credentials;
@@ -94,7 +90,8 @@ class BirthdayGreetings implements SmartLifecycle {
         return "birthdays:" + date;
     }
 
-    void runOnce() {
+    @Override
+    protected void runOnce() {
         Instant now = clock.instant();
         for (BirthdaySettings tenant : mongo.find(new Query(where("enabled").is(true)), BirthdaySettings.class)) {
             ZonedDateTime local = now.atZone(tenant.zone());
@@ -250,33 +247,5 @@ class BirthdayGreetings implements SmartLifecycle {
                 new Query(where("_id").is(tenantId + ":" + date).and("lockedBy").is(instance)),
                 new Update().set("lockedUntil", new Date(0)),
                 RUNS);
-    }
-
-    @Override
-    public void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("birthdays").daemon().factory());
-        running = true;
-        long every = settings.interval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::runSafely, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    private void runSafely() {
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            log.warn("Birthday check failed; trying again at the next check", e);
-        }
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        scheduler.shutdown();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }

@@ -13,13 +13,11 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import org.bson.Document;
 import org.opencrm.events.notifications.NotificationChannel;
 import org.opencrm.events.notifications.RecipientKind;
 import org.opencrm.notifications.NotificationsProperties;
+import org.opencrm.notifications.PeriodicJob;
 import org.opencrm.notifications.delivery.Deliveries;
 import org.opencrm.notifications.delivery.Delivery;
 import org.opencrm.notifications.delivery.DeliveryDraft;
@@ -32,7 +30,6 @@ import org.opencrm.notifications.template.Templates;
 import org.opencrm.platform.consumer.EventIds;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
@@ -44,7 +41,7 @@ import org.springframework.stereotype.Component;
  * tenant, user, period kind and period, so each period yields one delivery however many instances see it.
  */
 @Component
-class DigestScheduler implements SmartLifecycle {
+class DigestScheduler extends PeriodicJob {
 
     private static final Logger log = LoggerFactory.getLogger(DigestScheduler.class);
 
@@ -56,8 +53,6 @@ class DigestScheduler implements SmartLifecycle {
     private final MongoTemplate mongo;
     private final Clock clock;
     private final NotificationsProperties.Digest settings;
-    private ScheduledExecutorService scheduler;
-    private volatile boolean running;
 
     DigestScheduler(
             Directory directory,
@@ -68,6 +63,7 @@ class DigestScheduler implements SmartLifecycle {
             MongoTemplate mongo,
             Clock clock,
             NotificationsProperties properties) {
+        super("digests", properties.digest().interval());
         this.directory = directory;
         this.preferences = preferences;
         this.tasks = tasks;
@@ -94,7 +90,8 @@ class DigestScheduler implements SmartLifecycle {
         }
     }
 
-    void runOnce() {
+    @Override
+    protected void runOnce() {
         Instant now = clock.instant();
         for (String tenant : directory.tenants()) {
             for (UserProfile profile : directory.profiles(tenant)) {
@@ -201,33 +198,5 @@ class DigestScheduler implements SmartLifecycle {
 
     private static Instant instant(Object value) {
         return value instanceof Date date ? date.toInstant() : null;
-    }
-
-    @Override
-    public void start() {
-        scheduler = Executors.newSingleThreadScheduledExecutor(
-                Thread.ofPlatform().name("digests").daemon().factory());
-        running = true;
-        long every = settings.interval().toMillis();
-        scheduler.scheduleWithFixedDelay(this::runSafely, every, every, TimeUnit.MILLISECONDS);
-    }
-
-    private void runSafely() {
-        try {
-            runOnce();
-        } catch (RuntimeException e) {
-            log.warn("Digest run failed; trying again at the next run", e);
-        }
-    }
-
-    @Override
-    public void stop() {
-        running = false;
-        scheduler.shutdown();
-    }
-
-    @Override
-    public boolean isRunning() {
-        return running;
     }
 }
