@@ -1,14 +1,11 @@
 package org.opencrm.notifications.client;
 
-import java.net.http.HttpClient;
-import java.time.Duration;
 import java.time.LocalDate;
 import java.util.ArrayList;
 import java.util.List;
 import org.opencrm.notifications.NotificationsProperties;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
-import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
@@ -32,15 +29,7 @@ class BirthdayMembers {
     private final ServiceCredentials credentials;
 
     BirthdayMembers(NotificationsProperties properties, JsonMapper json, ServiceCredentials credentials) {
-        var factory = new JdkClientHttpRequestFactory(HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(5))
-                .build());
-        factory.setReadTimeout(Duration.ofSeconds(30));
-        this.http = RestClient.builder()
-                .baseUrl(properties.clients().contactsUrl().toString())
-                .requestFactory(factory)
-                .build();
+        this.http = SegmentMembers.contactsClient(properties);
         this.json = json;
         this.credentials = credentials;
     }
