@@ -4,12 +4,22 @@ import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
+import de.bwaldvogel.mongo.bson.ObjectId;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.Date;
 import java.util.List;
+import java.util.NavigableSet;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
 
 /**
  * mongo-java-server's memory backend, answering every filter that pins {@code _id} from the {@code _id} index.
@@ -21,6 +31,14 @@ import java.util.concurrent.atomic.LongAdder;
  * from the {@code _id} index and then checks the other fields on the one document found; so does this backend,
  * so tests, the benchmarks and the embedded servers behave as the production database does. The answer is the
  * same either way: the candidates still go through the full filter.
+ *
+ * <p>It also answers {@code _id} ranges ({@code $gt/$gte/$lt/$lte} on {@code _id}, alone, beside other fields or
+ * in a top-level {@code $and}) from a sorted view of the {@code _id}s, as MongoDB's {@code _id} index does: a
+ * time-keyed index read as {@code {_id: {$gte: 'KIND:', $lt: 'KIND:<now>;'}}} sorted by {@code _id} with a limit
+ * (tasks-service's due index, bench B7) looks at the entries in the range, up to the limit, instead of every
+ * document. Sorted by {@code _id} (either way) it stops at the limit; in natural order or sorted by another field
+ * it takes the range's documents in the order the stock backend would have met them, so the answers are the
+ * stock backend's, document for document.
  */
 public final class IdIndexedMemoryBackend extends MemoryBackend {
 
@@ -60,6 +78,9 @@ public final class IdIndexedMemoryBackend extends MemoryBackend {
 
         private final IdIndexedDatabase database;
 
+        /** (_id, position) of every document, in MongoDB's order of values; positions break ties. */
+        private final NavigableSet<Entry> byId = new ConcurrentSkipListSet<>(Entry.ORDER);
+
         IdIndexedCollection(
                 IdIndexedDatabase database, String name, CollectionOptions options, CursorRegistry cursorRegistry) {
             super(database, name, options, cursorRegistry);
@@ -67,8 +88,83 @@ public final class IdIndexedMemoryBackend extends MemoryBackend {
         }
 
         @Override
+        protected Integer addDocumentInternal(Document document) {
+            Integer position = super.addDocumentInternal(document);
+            Object id = document.get(ID);
+            if (id != null) {
+                byId.add(new Entry(id, position));
+            }
+            return position;
+        }
+
+        @Override
+        protected void removeDocument(Integer position) {
+            Object id = getDocument(position).get(ID);
+            super.removeDocument(position);
+            if (id != null) {
+                byId.remove(new Entry(id, position));
+            }
+        }
+
+        /**
+         * The documents whose {@code _id} lies in the range: in {@code _id} order when sorted by {@code _id} (the
+         * caller then needs no sort and its limit ends the walk), else in position order, which is the order the
+         * stock backend scans in.
+         */
+        private Stream<Document> inRange(IdRange range, Document orderBy) {
+            var from = range.lower == null
+                    ? null
+                    : new Entry(range.lower, range.lowerInclusive ? Integer.MIN_VALUE : Integer.MAX_VALUE);
+            var to = range.upper == null
+                    ? null
+                    : new Entry(range.upper, range.upperInclusive ? Integer.MAX_VALUE : Integer.MIN_VALUE);
+            NavigableSet<Entry> entries;
+            if (from != null && to != null) {
+                // {$gt: x, $lt: x} and crossed bounds hold nothing
+                entries = Entry.ORDER.compare(from, to) > 0
+                        ? new TreeSet<>(Entry.ORDER)
+                        : byId.subSet(from, true, to, true);
+            } else if (from != null) {
+                entries = byId.tailSet(from, true);
+            } else {
+                entries = byId.headSet(to, true);
+            }
+            int order = idOrder(orderBy);
+            if (order == 0) {
+                List<Integer> positions = new ArrayList<>(entries.size());
+                entries.forEach(e -> positions.add(e.position));
+                positions.sort(null);
+                return positions.stream().map(this::getDocument);
+            }
+            return (order > 0 ? entries : entries.descendingSet()).stream().map(e -> getDocument(e.position));
+        }
+
+        /** 1 for a sort on {@code _id} ascending alone, -1 descending, 0 for no sort or any other. */
+        private static int idOrder(Document orderBy) {
+            if (orderBy != null && orderBy.size() == 1 && orderBy.get(ID) instanceof Number n) {
+                return n.intValue() < 0 ? -1 : 1;
+            }
+            return 0;
+        }
+
+        private static boolean isNatural(Document orderBy) {
+            return orderBy != null && orderBy.containsKey("$natural");
+        }
+
+        @Override
         protected QueryResult queryDocuments(
                 Document query, Document orderBy, int numberToSkip, int limit, int batchSize, Document fieldSelector) {
+            var range = IdRange.of(query);
+            if (range != null && !isNatural(orderBy)) {
+                return matchDocumentsFromStream(
+                        inRange(range, orderBy),
+                        query,
+                        idOrder(orderBy) == 0 ? orderBy : null,
+                        numberToSkip,
+                        limit,
+                        batchSize,
+                        fieldSelector);
+            }
             Object id = idCondition(query);
             if (id != null && query.size() + (query.containsKey(AND) ? 1 : 0) > 1) {
                 var byId = new Document(ID, id);
@@ -107,6 +203,106 @@ public final class IdIndexedMemoryBackend extends MemoryBackend {
         protected boolean documentMatchesQuery(Document document, Document query) {
             database.documentsExamined.increment();
             return super.documentMatchesQuery(document, query);
+        }
+    }
+
+    /** An {@code _id} value with the position of its document. */
+    private record Entry(Object id, int position) {
+
+        static final Comparator<Object> VALUES = ValueComparator.asc();
+
+        static final Comparator<Entry> ORDER =
+                Comparator.<Entry, Object>comparing(Entry::id, VALUES).thenComparingInt(Entry::position);
+    }
+
+    /**
+     * The bounds on {@code _id} a filter sets by {@code $gt/$gte/$lt/$lte}, at its top level or in a top-level
+     * {@code $and}; null when it sets none. Every bound must be of one comparable kind (strings, numbers, object
+     * ids or dates) so that the range holds exactly the values MongoDB's type bracketing would compare; anything
+     * else in the filter (other operators on {@code _id}, other fields, {@code $or}) is left to the full filter,
+     * which every candidate still goes through.
+     */
+    private record IdRange(Object lower, boolean lowerInclusive, Object upper, boolean upperInclusive) {
+
+        static IdRange of(Document query) {
+            List<Document> conditions = new ArrayList<>();
+            if (query.get(ID) instanceof Document d) {
+                conditions.add(d);
+            }
+            if (query.get(AND) instanceof List<?> terms) {
+                for (Object term : terms) {
+                    if (term instanceof Document t && t.get(ID) instanceof Document d) {
+                        conditions.add(d);
+                    }
+                }
+            }
+            IdRange range = null;
+            for (Document condition : conditions) {
+                if (condition.keySet().stream().anyMatch(k -> !k.startsWith("$"))) {
+                    // {_id: {a: 1}} is an equality with an embedded document, not operators
+                    continue;
+                }
+                for (var operator : condition.entrySet()) {
+                    Object value = operator.getValue();
+                    IdRange bound = switch (operator.getKey()) {
+                        case "$gt" -> new IdRange(value, false, null, false);
+                        case "$gte" -> new IdRange(value, true, null, false);
+                        case "$lt" -> new IdRange(null, false, value, false);
+                        case "$lte" -> new IdRange(null, false, value, true);
+                        default -> null;
+                    };
+                    if (bound == null) {
+                        continue;
+                    }
+                    if (kind(value) == null || (range != null && !kind(value).equals(range.kind()))) {
+                        return null;
+                    }
+                    range = range == null ? bound : range.and(bound);
+                }
+            }
+            return range;
+        }
+
+        private String kind() {
+            return kind(lower != null ? lower : upper);
+        }
+
+        private static String kind(Object value) {
+            return switch (value) {
+                case String s -> "string";
+                case Double d when d.isNaN() -> null;
+                case Float f when f.isNaN() -> null;
+                case Integer i -> "number";
+                case Long l -> "number";
+                case Double d -> "number";
+                case ObjectId o -> "objectId";
+                case Instant i -> "date";
+                case Date d -> "date";
+                case null, default -> null;
+            };
+        }
+
+        /** Both bounds: the higher lower one and the lower upper one. */
+        private IdRange and(IdRange other) {
+            Object lo = lower;
+            boolean loIn = lowerInclusive;
+            if (other.lower != null) {
+                int c = lo == null ? -1 : Entry.VALUES.compare(lo, other.lower);
+                if (c < 0 || (c == 0 && !other.lowerInclusive)) {
+                    lo = other.lower;
+                    loIn = other.lowerInclusive;
+                }
+            }
+            Object hi = upper;
+            boolean hiIn = upperInclusive;
+            if (other.upper != null) {
+                int c = hi == null ? 1 : Entry.VALUES.compare(hi, other.upper);
+                if (c > 0 || (c == 0 && !other.upperInclusive)) {
+                    hi = other.upper;
+                    hiIn = other.upperInclusive;
+                }
+            }
+            return new IdRange(lo, loIn, hi, hiIn);
         }
     }
 }
