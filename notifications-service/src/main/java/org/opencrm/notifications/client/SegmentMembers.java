@@ -8,12 +8,16 @@ import java.util.List;
 import java.util.Locale;
 import org.opencrm.notifications.NotificationsProperties;
 import org.opencrm.platform.web.NotFoundException;
+import org.opencrm.platform.web.ProblemType;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.client.JdkClientHttpRequestFactory;
 import org.springframework.stereotype.Component;
+import org.springframework.web.ErrorResponseException;
+import org.springframework.web.client.ResourceAccessException;
 import org.springframework.web.client.RestClient;
 import org.springframework.web.util.UriComponentsBuilder;
+import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -70,18 +74,30 @@ class SegmentMembers {
             if (cursor != null) {
                 uri.queryParam("cursor", cursor);
             }
-            String body = http.get()
-                    .uri(uri.buildAndExpand(segmentId).encode().toUri().toString())
-                    .header(HttpHeaders.AUTHORIZATION, "Bearer " + bearerToken)
-                    .retrieve()
-                    .onStatus(s -> s.value() == 404, (req, res) -> {
-                        throw NotFoundException.of("segment", segmentId);
-                    })
-                    .onStatus(HttpStatusCode::isError, (req, res) -> {
-                        throw new IllegalStateException("contacts-service answered " + res.getStatusCode());
-                    })
-                    .body(String.class);
-            JsonNode root = json.readTree(body == null ? "[]" : body);
+            String body;
+            try {
+                body = http.get()
+                        .uri(uri.buildAndExpand(segmentId).encode().toUri().toString())
+                        .header(HttpHeaders.AUTHORIZATION, "Bearer " + bearerToken)
+                        .retrieve()
+                        .onStatus(s -> s.value() == 404, (req, res) -> {
+                            throw NotFoundException.of("segment", segmentId);
+                        })
+                        .onStatus(HttpStatusCode::isError, (req, res) -> {
+                            throw new ContactsUnavailableException();
+                        })
+                        .body(String.class);
+            } catch (ResourceAccessException unreachable) {
+                // refused, reset, timed out: the same for the caller as an error answer
+                throw new ContactsUnavailableException();
+            }
+            JsonNode root;
+            try {
+                root = json.readTree(body == null ? "[]" : body);
+            } catch (JacksonException notJson) {
+                // a proxy's error page with a 200: contacts-service did not give the members either
+                throw new ContactsUnavailableException();
+            }
             JsonNode items = root.isArray() ? root : root.path("items");
             if (items.isArray()) {
                 for (JsonNode item : items) {
@@ -100,6 +116,23 @@ class SegmentMembers {
             }
         }
         return members;
+    }
+
+    /**
+     * 503: contacts-service answered an error (other than 404) or could not be reached. Members are read before
+     * anything is queued, so the campaign stored nothing and the client may simply send it again later.
+     */
+    static final class ContactsUnavailableException extends ErrorResponseException {
+
+        ContactsUnavailableException() {
+            super(
+                    ProblemType.SERVICE_UNAVAILABLE.status(),
+                    ProblemType.SERVICE_UNAVAILABLE.problem(
+                            "The segment's members could not be read from contacts-service; nothing was sent."
+                                    + " Try again later."),
+                    null);
+            getHeaders().set(HttpHeaders.RETRY_AFTER, "30");
+        }
     }
 
     static Member member(JsonNode item) {
