@@ -9,6 +9,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.opencrm.testkit.jwt.TestJwts;
 import org.springframework.beans.factory.annotation.Value;
@@ -70,6 +71,11 @@ public abstract class ServiceConformanceTest {
         assertThat(JsonPath.<String>read(document.body(), "$.openapi")).startsWith("3.");
         assertThat(JsonPath.<String>read(document.body(), "$.components.securitySchemes.bearer-jwt.scheme"))
                 .isEqualTo("bearer");
+        // the caller comes from the token: a documented "user" parameter would make generated clients send one
+        assertThat(JsonPath.<List<Object>>read(document.body(), "$.paths.*.*.parameters[?(@.name == 'user')]"))
+                .as("operations documenting the token's CurrentUser as a request parameter")
+                .isEmpty();
+        assertThat(document.body()).doesNotContain("#/components/schemas/CurrentUser");
     }
 
     /**

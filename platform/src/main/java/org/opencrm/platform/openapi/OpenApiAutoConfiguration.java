@@ -5,6 +5,8 @@ import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.info.Info;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import org.opencrm.platform.security.CurrentUser;
+import org.springdoc.core.utils.SpringDocUtils;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -14,13 +16,18 @@ import org.springframework.core.env.Environment;
 /**
  * Every service's OpenAPI document ({@code /v3/api-docs}, served by springdoc) names the service and says
  * that each operation takes a bearer JWT, so the gateway's merged document and its Swagger UI can send
- * tokens.
+ * tokens. The {@link CurrentUser} a controller takes is resolved from the token, never sent by a client, so it
+ * is left out of the documented parameters (springdoc would otherwise list it as a required query object).
  */
 @AutoConfiguration
 @ConditionalOnClass(OpenAPI.class)
 public class OpenApiAutoConfiguration {
 
     static final String BEARER = "bearer-jwt";
+
+    static {
+        SpringDocUtils.getConfig().addRequestWrapperToIgnore(CurrentUser.class);
+    }
 
     @Bean
     @ConditionalOnMissingBean
