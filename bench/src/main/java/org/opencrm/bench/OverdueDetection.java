@@ -126,9 +126,10 @@ final class OverdueDetection {
         result.target("tasks-service CPU per minute, " + name + " (same within 20%)", cpu, "<=", 1.2);
         result.notes.add("tasks-service reads the due index as an _id range per kind every scan interval"
                 + " ('<KIND>:' .. '<KIND>:<now millis>;', sorted by _id, limit 500): on MongoDB an index range scan"
-                + " that touches only the entries due now. mongo-java-server answers only _id equality (and $in) from"
-                + " its _id index, so here each of the four range reads per scan examines every due_index entry (two"
-                + " per open task): that cost lands in the database (the harness JVM's CPU), not in tasks-service.");
+                + " that touches only the entries due now. The harness's database (the test kit's"
+                + " IdIndexedMemoryBackend since e894831) answers _id ranges from a sorted view of the _ids the same"
+                + " way; before, each of the four range reads per scan examined every due_index entry (two per open"
+                + " task). documentsExaminedPerMinute shows which.");
         result.notes.add("The probes' other effect, TaskDueSoon, fires at their creation (due within the 15 min lead);"
                 + " escalation (30 min after due) is outside the window.");
         return result;
