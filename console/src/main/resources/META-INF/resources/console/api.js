@@ -71,3 +71,24 @@ export async function lossReasonOptions() {
   }
   return lossReasons;
 }
+
+let names = null;
+
+/**
+ * The people of the caller's tenant by user id, for showing a name instead of an id: the team rosters of
+ * tasks-service (`/api/teams`, answered for the token's tenant only, so no other tenant's names can appear).
+ * Someone in no team keeps their id.
+ */
+export async function peopleNames() {
+  if (!names) {
+    const teams = await get('/api/teams').catch(() => []);
+    names = new Map();
+    for (const team of Array.isArray(teams) ? teams : []) {
+      for (const m of team.members || []) if (m.name && !names.has(m.userId)) names.set(m.userId, m.name);
+    }
+  }
+  return names;
+}
+
+/** A user's name where the rosters know it, else the id. */
+export const nameOf = (map, id) => (id ? map.get(id) || id : '');

@@ -1,7 +1,7 @@
 // The pipeline board: a column per stage with count, sum and weighted sum; cards dragged with the pointer (mouse,
 // pen or touch) or moved with the keyboard through each card's "Move to" list. A LOST drop asks for the reason;
 // a 412 (someone else changed the deal) is shown and the board reloads.
-import { get, request, version, query, ApiError, lossReasonOptions } from '../api.js';
+import { get, request, version, query, ApiError, lossReasonOptions, peopleNames, nameOf } from '../api.js';
 import { h, clear, toast, dialog, money } from '../dom.js';
 import { t } from '../i18n.js';
 import { newClient } from './new-client.js';
@@ -18,6 +18,7 @@ export async function boardView(main, { session }) {
     pipelines.map((p) => h('option', { value: p.id, selected: p.id === state.pipelineId }, p.name)));
   // the owner filter: everyone, me, and the colleagues of the user's teams (when the user may read the teams)
   const teams = await get('/api/teams').catch(() => []);
+  const names = await peopleNames();
   const colleagues = new Map();
   for (const team of Array.isArray(teams) ? teams : []) {
     if (!session.departments.includes(team.id)) continue;
@@ -111,7 +112,7 @@ export async function boardView(main, { session }) {
     move.addEventListener('change', () => moveDeal(deal, move.value));
     const el = h('article.card', { tabindex: '0', dataset: { deal: deal.id, title: deal.title }, 'aria-label': deal.title },
       h('a.card-title', { href: deal.contactId ? `#/contact/${encodeURIComponent(deal.contactId)}` : '#/board', title: t('openCard') }, deal.title),
-      h('div.card-meta', {}, amount ? money(amount.amount, amount.currency) : '', h('span.owner', {}, deal.ownerId || '')),
+      h('div.card-meta', {}, amount ? money(amount.amount, amount.currency) : '', h('span.owner', { title: deal.ownerId || '' }, nameOf(names, deal.ownerId))),
       h('label.move-label', {}, t('moveTo'), move));
     draggable(el, deal);
     return el;

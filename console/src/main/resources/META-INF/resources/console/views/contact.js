@@ -1,19 +1,31 @@
 // The client card: fields and custom fields, the timeline, open deals (with their documents) and open tasks, and
 // "log an interaction", after which the card offers exactly the two ways forward: a next step, or closing the deal.
-import { get, post, request, version, query, ApiError, lossReasonOptions } from '../api.js';
+import { get, post, put, request, version, query, ApiError, lossReasonOptions, peopleNames, nameOf } from '../api.js';
 import { h, clear, toast, dialog, money, dateTime } from '../dom.js';
+import { formDialog } from '../form.js';
 import { t } from '../i18n.js';
+import { editCard, mergeInto } from './card-edit.js';
 
 export const TASK_TYPES = ['CALL', 'MEETING', 'EMAIL', 'VISIT'];
 
 export async function contactView(main, { params }) {
   const id = params[0];
-  const contact = await get(`/api/contacts/${encodeURIComponent(id)}`);
+  let contact = await get(`/api/contacts/${encodeURIComponent(id)}`);
+  if (contact.id !== id) {
+    // a merged card answers with its survivor (308): show the survivor under its own address
+    location.replace(`#/contact/${encodeURIComponent(contact.id)}`);
+    return null;
+  }
   const fieldDefs = await get('/api/contacts/custom-fields').catch(() => []);
   const root = h('div.contact-card', { id: 'contact-card', dataset: { contact: contact.id } });
   clear(main, root);
 
+  const pipelines = await get('/api/pipelines').catch(() => []);
+  const templates = await get('/api/document-templates').catch(() => []);
+  const names = await peopleNames();
+
   async function render() {
+    contact = await get(`/api/contacts/${encodeURIComponent(id)}`);
     const [timeline, dealsPage, tasksPage] = await Promise.all([
       get(`/api/contacts/${encodeURIComponent(id)}/timeline?size=50`),
       get(`/api/deals${query({ contactId: id, size: 50 })}`),
@@ -31,10 +43,28 @@ export async function contactView(main, { params }) {
       const docs = await get(`/api/deals/${encodeURIComponent(deal.id)}/documents`).catch(() => []);
       docs.forEach((doc) => documents.push({ deal, doc }));
     }
+    const edit = h('button.secondary', { type: 'button', id: 'edit-card' }, t('edit'));
+    edit.addEventListener('click', async () => {
+      if (await editCard(contact, fieldDefs)) {
+        toast(t('saved'));
+        await render();
+      }
+    });
+    const merge = h('button.secondary', { type: 'button', id: 'merge-card' }, t('mergeDuplicate'));
+    merge.addEventListener('click', async () => {
+      const survivor = await mergeInto(contact);
+      if (!survivor) return;
+      toast(t('merged'));
+      if (survivor.id !== id) location.hash = `#/contact/${encodeURIComponent(survivor.id)}`;
+      else await render();
+    });
+    const newDeal = h('button.secondary', { type: 'button', id: 'new-deal' }, '+ ', t('newDeal'));
+    newDeal.addEventListener('click', () => createDeal());
     clear(root,
       h('div.card-head', {},
         h('h1', { id: 'contact-name' }, contact.displayName || contact.name || [contact.firstName, contact.lastName].filter(Boolean).join(' ')),
-        h('span.muted', {}, contact.kind)),
+        h('span.muted', {}, contact.kind),
+        h('div.card-actions', {}, edit, merge, newDeal)),
       h('div.card-grid', {},
         h('section.panel.fields', { 'aria-label': t('client') },
           h('dl', {},
@@ -43,17 +73,17 @@ export async function contactView(main, { params }) {
             field(t('city'), contact.city),
             field(t('address'), contact.address),
             field(t('source'), contact.source),
-            field(t('owner'), contact.ownerId),
+            field(t('owner'), nameOf(names, contact.ownerId)),
             field(t('tags'), (contact.tags || []).join(', ')),
+            field(t('notes'), contact.notes),
+            (contact.mergedIds || []).length ? field(t('mergedFrom'), contact.mergedIds.join(', ')) : null,
             Object.entries(contact.customFields || {}).map(([key, value]) => {
               const def = fieldDefs.find((f) => f.key === key);
               return field(def ? def.label : key, Array.isArray(value) ? value.join(', ') : String(value));
             }))),
         h('section.panel.deals', { id: 'contact-deals', 'aria-label': t('openDeals') },
           h('h2', {}, t('openDeals')),
-          openDeals.length === 0 ? h('p.muted', {}, t('none')) : h('ul', {}, openDeals.map((d) =>
-            h('li', { dataset: { deal: d.id } }, h('strong', {}, d.title), ' — ', d.stageName || d.stage, ' ',
-              money(d.totals && d.totals.total ? d.totals.total : d.amount && d.amount.amount, d.totals && d.totals.total ? d.totals.currency : d.amount && d.amount.currency)))),
+          openDeals.length === 0 ? h('p.muted', {}, t('none')) : h('ul.deal-list', {}, openDeals.map((d) => dealItem(d))),
           h('h2', {}, t('documents')),
           documents.length === 0 ? h('p.muted', {}, t('none')) : h('ul', { id: 'contact-documents' }, documents.map(({ deal, doc }) =>
             h('li', { dataset: { kind: doc.kind } }, `${doc.kind} · ${doc.fileName} · ${dateTime(doc.createdAt)} `,
@@ -61,7 +91,7 @@ export async function contactView(main, { params }) {
         h('section.panel.tasks', { id: 'contact-tasks', 'aria-label': t('openTasks') },
           h('h2', {}, t('openTasks')),
           tasks.size === 0 ? h('p.muted', {}, t('none')) : h('ul', {}, [...tasks.values()].map((task) =>
-            h(`li${task.overdue ? '.overdue' : ''}`, { dataset: { task: task.id } }, h('strong', {}, task.title), ' · ', task.assigneeId, ' · ', dateTime(task.dueAt))))),
+            h(`li${task.overdue ? '.overdue' : ''}`, { dataset: { task: task.id } }, h('strong', {}, task.title), ' · ', nameOf(names, task.assigneeId), ' · ', dateTime(task.dueAt))))),
         h('section.panel.log', { 'aria-label': t('logInteraction') }, logForm(openDeals)),
         h('section.panel.timeline', { id: 'contact-timeline', 'aria-label': t('timeline') },
           h('h2', {}, t('timeline')),
@@ -70,6 +100,87 @@ export async function contactView(main, { params }) {
               h('span.when', {}, dateTime(item.at)), ' ',
               h('span.what', {}, [item.type || item.kind, item.summary, item.outcome].filter(Boolean).join(' · ')))))))
     );
+  }
+
+  function dealItem(d) {
+    const items = h('button.link.edit-items', { type: 'button', 'aria-label': `${t('lineItems')}: ${d.title}` }, t('lineItems'));
+    items.addEventListener('click', () => editItems(d));
+    const invoice = h('button.link.generate-document', { type: 'button', 'aria-label': `${t('generateDocument')}: ${d.title}` }, t('generateDocument'));
+    invoice.addEventListener('click', () => generateDocument(d));
+    return h('li', { dataset: { deal: d.id } },
+      h('strong', {}, d.title), ' — ', d.stageName || d.stage, ' ',
+      h('span.deal-amount', {}, money(d.totals && d.totals.total ? d.totals.total : d.amount && d.amount.amount, d.totals && d.totals.total ? d.totals.currency : d.amount && d.amount.currency)),
+      (d.items || []).length ? h('span.muted', {}, ` · ${d.items.length} ${t('positions')}`) : null,
+      h('div.deal-actions', {}, items, ' ', invoice));
+  }
+
+  /** A deal by hand for this client: the department's default pipeline unless another is chosen. */
+  async function createDeal() {
+    const deal = await formDialog({
+      id: 'deal-form',
+      title: t('newDeal'),
+      fields: [
+        { name: 'title', label: t('title'), required: true },
+        { name: 'pipelineId', label: t('pipeline'), type: 'select', options: pipelines.map((p) => ({ value: p.id, label: p.name })),
+          value: (pipelines.find((p) => p.defaultForDepartment && p.departmentId === contact.departmentId) || pipelines[0] || {}).id },
+        { name: 'amount', label: t('amount'), type: 'number', step: '0.01' },
+        { name: 'currency', label: t('currency'), value: 'EUR' },
+        { name: 'expectedCloseDate', label: t('expectedClose'), type: 'date' },
+      ],
+      submit: (v) => post('/api/deals', {
+        title: v.title,
+        contactId: id,
+        pipelineId: v.pipelineId,
+        amount: v.amount === undefined ? undefined : { amount: String(v.amount), currency: v.currency },
+        expectedCloseDate: v.expectedCloseDate,
+      }),
+    });
+    if (!deal) return;
+    toast(t('dealCreated'));
+    await render();
+  }
+
+  /** The line items of a deal; the deal's amount becomes their total (deals-service), sent with If-Match. */
+  async function editItems(d) {
+    const { data: fresh, etag } = await request(`/api/deals/${encodeURIComponent(d.id)}`);
+    const saved = await formDialog({
+      id: 'items-form',
+      wide: true,
+      title: `${t('lineItems')}: ${fresh.title}`,
+      fields: [
+        { name: 'currency', label: t('currency'), required: true, value: (fresh.totals && fresh.totals.currency) || (fresh.amount && fresh.amount.currency) || 'EUR' },
+        {
+          name: 'items', label: t('lineItems'), type: 'rows', addLabel: t('addItem'), value: fresh.items,
+          columns: [
+            { name: 'name', label: t('name'), size: 22 },
+            { name: 'quantity', label: t('quantity'), type: 'number', step: 'any', value: 1, size: 4 },
+            { name: 'unit', label: t('unit'), value: 'pcs', size: 4 },
+            { name: 'unitPrice', label: t('unitPrice'), type: 'number', step: '0.01', size: 7 },
+            { name: 'discountPercent', label: t('discount'), type: 'number', step: 'any', size: 4 },
+            { name: 'taxPercent', label: t('tax'), type: 'number', step: 'any', size: 4 },
+          ],
+        },
+      ],
+      submit: (v) => put(`/api/deals/${encodeURIComponent(d.id)}/items`, v, { ifMatch: etag || version(fresh.version) }),
+    });
+    if (!saved) return;
+    toast(t('saved'));
+    await render();
+  }
+
+  /** Renders a document of the deal from one of the tenant's templates (an invoice by default). */
+  async function generateDocument(d) {
+    const doc = await formDialog({
+      id: 'document-form',
+      title: `${t('generateDocument')}: ${d.title}`,
+      fields: [{ name: 'templateId', label: t('template'), type: 'select', required: true,
+        options: templates.map((tp) => ({ value: tp.id, label: `${tp.name} (${tp.kind})` })),
+        value: (templates.find((tp) => tp.kind === 'INVOICE') || templates[0] || {}).id }],
+      submit: (v) => post(`/api/deals/${encodeURIComponent(d.id)}/documents`, v),
+    });
+    if (!doc) return;
+    toast(t('documentReady'));
+    await render();
   }
 
   function logForm(openDeals) {
@@ -158,6 +269,7 @@ export async function contactView(main, { params }) {
   }
 
   await render();
+  return null;
 }
 
 function field(label, value) {

@@ -1,7 +1,8 @@
 // Dashboards from the analytics endpoints: headline figures and bar charts (inline SVG, no chart library) for
-// the funnel, won/lost and revenue by period, activity per rep, sources and appeal topics. Refreshes live when
-// a deal is won and on demand.
-import { get, query } from '../api.js';
+// the funnel, won/lost and revenue by period, activity per rep, sources and appeal topics, filtered by period, time
+// zone, granularity, department, pipeline and owner as analytics-service takes them. Refreshes live when a deal is
+// won and on demand.
+import { get, query, peopleNames, nameOf } from '../api.js';
 import { h, clear, money } from '../dom.js';
 import { t } from '../i18n.js';
 import { chosenPipeline } from './board.js';
@@ -10,25 +11,48 @@ const SVG = 'http://www.w3.org/2000/svg';
 
 export async function dashboardView(main, { session }) {
   const pipelines = await get('/api/pipelines').catch(() => []);
-  const pipelineId = chosenPipeline(pipelines, session);
+  const teams = await get('/api/teams').catch(() => []);
+  const names = await peopleNames();
+  const saved = JSON.parse(localStorage.getItem('crm.dashboard') || '{}');
+  const f = filters(pipelines, Array.isArray(teams) ? teams : [], session, saved);
   const body = h('div.dashboard', { id: 'dashboard' });
   const refresh = h('button.secondary', { type: 'button', id: 'dashboard-refresh' }, t('refresh'));
   refresh.addEventListener('click', () => load());
-  const period = h('select', { id: 'dashboard-period', 'aria-label': t('period') },
-    PERIODS.map((p) => h('option', { value: p.key, selected: p.key === 'days30' }, t(p.key))));
-  period.addEventListener('change', () => load());
-  clear(main, h('div.toolbar', {}, h('h1', {}, t('navDashboard')), h('label', { for: 'dashboard-period' }, t('period')), period, refresh), body);
+  const form = h('form.filters', { id: 'dashboard-filters', 'aria-label': t('filters') }, f.controls,
+    h('button', { type: 'submit', id: 'dashboard-apply' }, t('apply')), refresh);
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    load();
+  });
+  // choices apply with "Apply" (Enter in a field too): a keyboard user stepping through a list would otherwise
+  // send a round of requests per step and meet the gateway's rate limit
+  f.period.addEventListener('change', () => f.syncDates());
+  const problem = h('p.error', { id: 'dashboard-problem', role: 'alert', hidden: true });
+  clear(main, h('div.toolbar', {}, h('h1', {}, t('navDashboard'))), form, problem, body);
+
+  let latest = 0;
 
   async function load() {
-    const safe = (p) => p.catch(() => null);
-    const range = periodQuery(PERIODS.find((p) => p.key === period.value));
+    const mine = ++latest;
+    const range = f.query();
+    localStorage.setItem('crm.dashboard', JSON.stringify(f.state()));
+    const pipelineId = range.pipelineId || chosenPipeline(pipelines, session);
+    const failures = [];
+    const safe = (p) => p.catch((e) => {
+      failures.push(e.message);
+      return null;
+    });
+    const flat = { ...range, granularity: undefined };
     const [deals, funnel, activity, sources, appeals] = await Promise.all([
       safe(get(`/api/analytics/deals${query(range)}`)),
-      safe(pipelineId ? get(`/api/analytics/funnel${query({ ...range, pipelineId, granularity: undefined })}`) : Promise.reject(new Error('no pipeline'))),
-      safe(get(`/api/analytics/activity${query({ ...range, granularity: undefined })}`)),
-      safe(get(`/api/analytics/sources${query({ ...range, granularity: undefined })}`)),
-      safe(get(`/api/analytics/appeals${query({ ...range, granularity: undefined })}`)),
+      safe(pipelineId ? get(`/api/analytics/funnel${query({ ...flat, pipelineId })}`) : Promise.reject(new Error('no pipeline'))),
+      safe(get(`/api/analytics/activity${query(flat)}`)),
+      safe(get(`/api/analytics/sources${query(flat)}`)),
+      safe(get(`/api/analytics/appeals${query(flat)}`)),
     ]);
+    if (mine !== latest) return;
+    problem.hidden = failures.length === 0;
+    clear(problem, [...new Set(failures)].join(' '));
     const dealRows = (deals && deals.rows) || [];
     const won = dealRows.reduce((n, r) => n + (r.won || 0), 0);
     const lost = dealRows.reduce((n, r) => n + (r.lost || 0), 0);
@@ -51,7 +75,7 @@ export async function dashboardView(main, { session }) {
         chart('chart-deals', t('dashDeals'), dealRows.flatMap((r) => [
           { label: `${r.period} ${t('won')}`, value: r.won || 0 },
           { label: `${r.period} ${t('lost')}`, value: r.lost || 0, kind: 'lost' }])),
-        chart('chart-activity', t('dashActivity'), aggregate((activity && activity.rows) || [], (r) => r.userId, (r) => r.calls)),
+        chart('chart-activity', t('dashActivity'), aggregate((activity && activity.rows) || [], (r) => nameOf(names, r.userId), (r) => r.calls)),
         chart('chart-sources', t('dashSources'), aggregate(sourceRows, (r) => r.source, (r) => r.leads)),
         chart('chart-appeals', t('dashAppeals'), aggregate((appeals && appeals.rows) || [], (r) => r.topic, (r) => r.appeals))));
   }
@@ -64,18 +88,88 @@ export async function dashboardView(main, { session }) {
   return { dispose: () => window.removeEventListener('crm:notification', onNotification) };
 }
 
-/** Periods ending today: the days counted in the browser's time zone, won/lost split by day, week or month. */
+/** Periods ending today, counted in the chosen time zone; "custom" takes the dates as typed. */
 const PERIODS = [
   { key: 'days7', days: 7, granularity: 'day' },
   { key: 'days30', days: 30, granularity: 'week' },
   { key: 'days90', days: 90, granularity: 'month' },
+  { key: 'thisMonth', granularity: 'week' },
+  { key: 'custom' },
 ];
 
-function periodQuery(p) {
-  const iso = (d) => `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`;
-  const to = new Date();
-  const from = new Date(to.getTime() - (p.days - 1) * 86400000);
-  return { from: iso(from), to: iso(to), timeZone: Intl.DateTimeFormat().resolvedOptions().timeZone, granularity: p.granularity };
+const GRANULARITIES = ['day', 'week', 'month'];
+
+/**
+ * The filter controls the analytics API takes: from/to with a time zone, granularity, department, pipeline and
+ * owner. A MANAGER's figures are their own whatever the owner says (analytics-service), so they get no owner list.
+ */
+function filters(pipelines, teams, session, saved) {
+  const zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+  const control = (id, label, input) => h('span.filter', {}, h('label', { for: id }, label), input);
+  const period = h('select', { id: 'dashboard-period' }, PERIODS.map((p) => h('option', { value: p.key, selected: p.key === (saved.period || 'days30') }, t(p.key))));
+  const from = h('input', { id: 'dashboard-from', type: 'date', value: saved.from });
+  const to = h('input', { id: 'dashboard-to', type: 'date', value: saved.to });
+  const zones = [...new Set([zone, 'UTC', 'Europe/Moscow', 'Europe/Berlin', 'Europe/London', 'America/New_York', 'Asia/Yekaterinburg', 'Asia/Novosibirsk', 'Asia/Vladivostok'])];
+  const timeZone = h('select', { id: 'dashboard-zone' }, zones.map((z) => h('option', { value: z, selected: z === (saved.timeZone || zone) }, z)));
+  const granularity = h('select', { id: 'dashboard-granularity' }, GRANULARITIES.map((g) => h('option', { value: g, selected: g === (saved.granularity || 'week') }, t(g))));
+  const departments = [...new Set([...session.departments, ...teams.map((team) => team.id)])];
+  const department = h('select', { id: 'dashboard-department' }, h('option', { value: '' }, t('allDepartments')),
+    departments.map((d) => h('option', { value: d, selected: d === saved.departmentId }, (teams.find((team) => team.id === d) || {}).name || d)));
+  const pipeline = h('select', { id: 'dashboard-pipeline' }, h('option', { value: '' }, t('defaultPipeline')),
+    pipelines.map((p) => h('option', { value: p.id, selected: p.id === saved.pipelineId }, p.name)));
+  const people = new Map();
+  for (const team of teams) for (const m of team.members || []) people.set(m.userId, m.name || m.userId);
+  const mayChooseOwner = session.roles.some((r) => ['ADMIN', 'HEAD', 'ANALYST'].includes(r));
+  const owner = h('select', { id: 'dashboard-owner', disabled: !mayChooseOwner }, h('option', { value: '' }, mayChooseOwner ? t('everyone') : t('mine')),
+    [...people].map(([id, name]) => h('option', { value: id, selected: id === saved.ownerId }, name)));
+  function syncDates() {
+    const p = PERIODS.find((x) => x.key === period.value);
+    const custom = p.key === 'custom';
+    from.disabled = !custom;
+    to.disabled = !custom;
+    if (custom) return;
+    const today = todayIn(timeZone.value);
+    const first = p.days ? addDays(today, -(p.days - 1)) : `${today.slice(0, 8)}01`;
+    from.value = first;
+    to.value = today;
+    granularity.value = p.granularity;
+  }
+  if (!saved.period || saved.period !== 'custom' || !saved.from) syncDates();
+  else {
+    from.disabled = false;
+    to.disabled = false;
+  }
+  timeZone.addEventListener('change', () => {
+    if (period.value !== 'custom') syncDates();
+  });
+  return {
+    period, granularity, department, pipeline, owner, syncDates,
+    controls: [
+      control('dashboard-period', t('period'), period), control('dashboard-from', t('from'), from), control('dashboard-to', t('to'), to),
+      control('dashboard-zone', t('timeZone'), timeZone), control('dashboard-granularity', t('granularity'), granularity),
+      control('dashboard-department', t('department'), department), control('dashboard-pipeline', t('pipeline'), pipeline),
+      control('dashboard-owner', t('owner'), owner)],
+    query: () => ({
+      from: from.value, to: to.value, timeZone: timeZone.value, granularity: granularity.value,
+      departmentId: department.value, pipelineId: pipeline.value, ownerId: owner.disabled ? '' : owner.value,
+    }),
+    state: () => ({
+      period: period.value, from: from.value, to: to.value, timeZone: timeZone.value, granularity: granularity.value,
+      departmentId: department.value, pipelineId: pipeline.value, ownerId: owner.value,
+    }),
+  };
+}
+
+/** Today's date (yyyy-MM-dd) in a time zone. */
+function todayIn(zone) {
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: zone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+  return parts;
+}
+
+function addDays(iso, days) {
+  const d = new Date(`${iso}T12:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return d.toISOString().slice(0, 10);
 }
 
 function kpi(id, label, value) {
