@@ -10,6 +10,7 @@ import org.opencrm.events.EventCatalog;
 import org.opencrm.events.EventType;
 import org.opencrm.platform.events.PoisonEventException;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -18,9 +19,11 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.data.mongodb.autoconfigure.DataMongoAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
 import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.TransientDataAccessResourceException;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
 import org.springframework.kafka.config.TopicBuilder;
 import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.kafka.core.KafkaOperations;
@@ -83,6 +86,26 @@ public class ConsumerAutoConfiguration {
         var backOff = new ExponentialBackOff(properties.initialBackoff().toMillis(), properties.multiplier());
         backOff.setMaxInterval(properties.maxBackoff().toMillis());
         return backOff;
+    }
+
+    /**
+     * Listener threads: one per partition (crm.consumer.concurrency, the partition count by default), so the
+     * partitions of a topic are handled in parallel while each one, and so each aggregate, stays in order. Two
+     * threads of one instance are two consumers of the group, exactly like two instances, which every consumer
+     * already has to survive (idempotent effects, no in-memory state shared across records).
+     */
+    @Bean
+    static BeanPostProcessor crmListenerConcurrency(Environment environment) {
+        return new BeanPostProcessor() {
+            @Override
+            public Object postProcessAfterInitialization(Object bean, String beanName) {
+                if (bean instanceof ConcurrentKafkaListenerContainerFactory<?, ?> factory
+                        && !environment.containsProperty("spring.kafka.listener.concurrency")) {
+                    factory.setConcurrency(environment.getProperty("crm.consumer.concurrency", Integer.class, 3));
+                }
+                return bean;
+            }
+        };
     }
 
     @Bean

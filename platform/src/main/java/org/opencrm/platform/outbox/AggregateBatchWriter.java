@@ -1,6 +1,8 @@
 package org.opencrm.platform.outbox;
 
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -54,10 +56,21 @@ public class AggregateBatchWriter {
         }
         var markers = relay.get().markers();
         String batch = UUID.randomUUID().toString();
-        byCollection.forEach((collection, ids) -> markers.touchAll(collection, ids, batch, clock.instant()));
+        Instant touchedAt = clock.instant();
+        byCollection.forEach((collection, ids) -> markers.touchAll(collection, ids, batch, touchedAt));
         try {
             return OutboxEntityCallbacks.withMarkersTouched(touched, () -> mongo.insertAll(aggregates));
         } finally {
+            // A sweeper takes a marker untouched for the grace period and deletes it when its aggregate holds no
+            // events: right if the writer died, wrong if the write is merely slow (a big batch on a loaded
+            // machine), because the events then land with no marker left and are never published. A write that
+            // took half the grace or more touches its markers again: a marker deleted meanwhile is back, and a
+            // relay holding one sees the new generation and goes round again.
+            if (Duration.between(touchedAt, clock.instant())
+                            .compareTo(relay.get().markerGrace().dividedBy(2))
+                    >= 0) {
+                byCollection.forEach((collection, ids) -> markers.touchAll(collection, ids, batch, clock.instant()));
+            }
             relay.get().nudgeBatch(batch);
         }
     }

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -25,6 +26,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.bson.Document;
 import org.opencrm.platform.events.EventRecords;
@@ -52,6 +54,9 @@ public class OutboxRelay implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(OutboxRelay.class);
     private static final int MAX_ROUNDS_PER_CLAIM = 10;
+    /** The most nudged markers one relay thread claims and publishes together. */
+    static final int NUDGE_BATCH = 100;
+
     private static final Duration SWEEP_BUDGET = Duration.ofSeconds(5);
     private static final Duration STOP_GRACE = Duration.ofSeconds(3);
 
@@ -69,6 +74,8 @@ public class OutboxRelay implements SmartLifecycle {
     private final AtomicLong lagMillis = new AtomicLong();
 
     private volatile ThreadPoolExecutor workers;
+    private final LinkedBlockingQueue<String> nudged = new LinkedBlockingQueue<>(10_000);
+    private final AtomicInteger drainers = new AtomicInteger();
     private volatile ScheduledExecutorService sweeper;
 
     public OutboxRelay(
@@ -104,11 +111,76 @@ public class OutboxRelay implements SmartLifecycle {
         return markers;
     }
 
-    /** Asks for prompt publication of one aggregate's events; the sweeper catches anything missed. */
+    Duration markerGrace() {
+        return properties.markerGrace();
+    }
+
+    /**
+     * Asks for prompt publication of one aggregate's events; the sweeper catches anything missed. The marker joins
+     * a queue that the relay threads drain in small batches ({@link #drainNudged}): at a low write rate each batch
+     * holds the one marker and is published at once; when saves come faster than one publish at a time, the ones
+     * that arrived meanwhile go together, for a fixed number of round trips per batch instead of per aggregate.
+     */
     void nudge(String markerId) {
         var pool = workers;
-        if (pool != null) {
-            pool.execute(() -> publish(markerId));
+        if (pool == null) {
+            return;
+        }
+        if (!nudged.offer(markerId)) {
+            return; // a full queue drops the nudge: the marker is still there and the sweeper publishes it
+        }
+        startDrainer(pool);
+    }
+
+    /** Starts one more thread draining the nudges, unless every relay thread already does. */
+    private void startDrainer(ThreadPoolExecutor pool) {
+        while (true) {
+            int running = drainers.get();
+            if (running >= properties.threads()) {
+                return;
+            }
+            if (drainers.compareAndSet(running, running + 1)) {
+                pool.execute(this::drainNudged);
+                return;
+            }
+        }
+    }
+
+    /**
+     * Publishes the nudged markers, at most {@link #NUDGE_BATCH} at a time, until the queue is empty. A marker
+     * nudged twice (two saves of one aggregate) may sit in two batches: only one of them can hold its lease, and
+     * that one goes round again when it sees the second touch, exactly as for a single marker.
+     */
+    private void drainNudged() {
+        try {
+            while (true) {
+                var batch = new LinkedHashSet<String>();
+                String next;
+                while (batch.size() < NUDGE_BATCH && (next = nudged.poll()) != null) {
+                    batch.add(next);
+                }
+                if (batch.isEmpty()) {
+                    return;
+                }
+                try {
+                    String owner = newOwner();
+                    var ids = List.copyOf(batch);
+                    publishClaimed(
+                            markers.claimAll(ids, owner, clock.instant(), properties.lease())
+                                    .values(),
+                            owner);
+                } catch (RuntimeException e) {
+                    // The markers stay; the sweeper takes them once their grace is over.
+                    log.warn("Outbox publish of {} nudged markers failed: {}", batch.size(), rootMessage(e));
+                }
+            }
+        } finally {
+            drainers.decrementAndGet();
+            // A nudge that came after the last poll but saw every drainer still busy would wait for the sweeper.
+            var pool = workers;
+            if (pool != null && !nudged.isEmpty()) {
+                startDrainer(pool);
+            }
         }
     }
 
@@ -201,6 +273,7 @@ public class OutboxRelay implements SmartLifecycle {
         if (current.isEmpty()) {
             return;
         }
+        var claimed = claims.stream().map(PendingMarkers.Claim::markerId).toList();
         try {
             for (int round = 0; round < MAX_ROUNDS_PER_CLAIM; round++) {
                 var done = publishOutboxes(current, owner);
@@ -208,7 +281,8 @@ public class OutboxRelay implements SmartLifecycle {
                     return;
                 }
                 current = done;
-                var reread = markers.held(owner);
+                var reread = markers.held(
+                        owner, done.stream().map(PendingMarkers.Claim::markerId).toList());
                 var settled = new ArrayList<PendingMarkers.Claim>();
                 var again = new ArrayList<PendingMarkers.Claim>();
                 for (var claim : done) {
@@ -230,7 +304,7 @@ public class OutboxRelay implements SmartLifecycle {
                 settleWithout(settled, again, owner);
                 current = again;
             }
-            markers.releaseAll(owner);
+            markers.releaseAll(owner, claimed);
         } catch (RuntimeException e) {
             for (var claim : current) {
                 retryLater(claim, owner, e);
@@ -466,6 +540,8 @@ public class OutboxRelay implements SmartLifecycle {
         if (!properties.enabled() || isRunning()) {
             return;
         }
+        drainers.set(0); // a drainer a stopped pool never ran must not count
+
         markers.ensureIndexes();
         workers = new ThreadPoolExecutor(
                 properties.threads(),

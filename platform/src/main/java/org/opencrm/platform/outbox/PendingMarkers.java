@@ -37,6 +37,8 @@ class PendingMarkers {
      * @param publishedThrough the highest aggregateVersion the broker acknowledged: a writer that loaded
      *     the aggregate before the relay removed published entries puts them back with its full-document
      *     save, and the relay must remove them again rather than publish them twice
+     * @param touchedAt the last touch as of the claim: a marker touched within the grace period cannot be deleted
+     *     yet, so a relay does not even try
      */
     record Claim(
             String markerId,
@@ -44,10 +46,11 @@ class PendingMarkers {
             String aggregateId,
             long generation,
             int attempts,
-            long publishedThrough) {
+            long publishedThrough,
+            Instant touchedAt) {
 
         Claim publishedThrough(long version) {
-            return new Claim(markerId, collection, aggregateId, generation, attempts, version);
+            return new Claim(markerId, collection, aggregateId, generation, attempts, version, touchedAt);
         }
     }
 
@@ -162,11 +165,45 @@ class PendingMarkers {
 
     /** The markers {@code owner} holds, as they are now: {@link #reread} for a whole batch. */
     Map<String, Claim> held(String owner) {
+        return held(new Query(where("lockedBy").is(owner)));
+    }
+
+    /**
+     * {@link #held(String)} among the markers {@code markerIds}, the ones the owner claimed: selected by {@code _id}
+     * first, so MongoDB and the test kit's backend answer it from the {@code _id} index whatever the number of
+     * markers waiting out their grace period.
+     */
+    Map<String, Claim> held(String owner, Collection<String> markerIds) {
+        return held(new Query(where("_id").in(markerIds).and("lockedBy").is(owner)));
+    }
+
+    private Map<String, Claim> held(Query query) {
         var result = new LinkedHashMap<String, Claim>();
-        for (Document d : mongo.find(new Query(where("lockedBy").is(owner)), Document.class, collection)) {
+        for (Document d : mongo.find(query, Document.class, collection)) {
             result.put(d.getString("_id"), toClaim(d));
         }
         return result;
+    }
+
+    /**
+     * Takes those of the markers {@code markerIds} that no relay holds and that wait for no retry, for {@code owner}
+     * (unique to the call): {@link #claim} for the markers a relay was nudged about, in one conditional multi-update
+     * and one read by {@code _id}.
+     */
+    Map<String, Claim> claimAll(Collection<String> markerIds, String owner, Instant now, Duration lease) {
+        if (markerIds.isEmpty()) {
+            return new LinkedHashMap<>();
+        }
+        var free = new Query(where("_id")
+                .in(markerIds)
+                .and("availableAt")
+                .lte(now)
+                .orOperator(where("lockedUntil").is(null), where("lockedUntil").lt(now)));
+        var update = new Update().set("lockedBy", owner).set("lockedUntil", now.plus(lease));
+        if (mongo.updateMulti(free, update, collection).getModifiedCount() == 0) {
+            return new LinkedHashMap<>();
+        }
+        return held(owner, markerIds);
     }
 
     /**
@@ -191,6 +228,9 @@ class PendingMarkers {
     void settleAll(Collection<Claim> claims, String owner, Instant touchedBefore) {
         var byGeneration = new LinkedHashMap<Long, List<String>>();
         for (Claim claim : claims) {
+            if (claim.touchedAt() != null && !claim.touchedAt().isBefore(touchedBefore)) {
+                continue; // touched within the grace period: not deletable yet (a freshly nudged marker)
+            }
             byGeneration
                     .computeIfAbsent(claim.generation(), g -> new ArrayList<>())
                     .add(claim.markerId());
@@ -206,13 +246,22 @@ class PendingMarkers {
                     .in(generation.getValue()));
             mongo.remove(settled, collection);
         }
-        releaseAll(owner);
+        releaseAll(owner, claims.stream().map(Claim::markerId).toList());
     }
 
     /** {@link #release} of every marker {@code owner} holds, in one multi-update. */
     void releaseAll(String owner) {
+        releaseAll(new Query(where("lockedBy").is(owner)));
+    }
+
+    /** {@link #releaseAll(String)} when the owner claimed only {@code markerIds}: selected by {@code _id} first. */
+    void releaseAll(String owner, Collection<String> markerIds) {
+        releaseAll(new Query(where("_id").in(markerIds).and("lockedBy").is(owner)));
+    }
+
+    private void releaseAll(Query query) {
         mongo.updateMulti(
-                new Query(where("lockedBy").is(owner)),
+                query,
                 new Update()
                         .unset("lockedBy")
                         .unset("lockedUntil")
@@ -330,6 +379,7 @@ class PendingMarkers {
                 d.getString("aggregateId"),
                 ((Number) d.get("generation")).longValue(),
                 ((Number) d.getOrDefault("attempts", 0)).intValue(),
-                ((Number) d.getOrDefault("publishedThrough", 0L)).longValue());
+                ((Number) d.getOrDefault("publishedThrough", 0L)).longValue(),
+                d.getDate("touchedAt") == null ? null : d.getDate("touchedAt").toInstant());
     }
 }

@@ -54,6 +54,9 @@ class ConsumerKitTest {
     @Autowired
     MeterRegistry meters;
 
+    @Autowired
+    OrderRecordingListener ordered;
+
     @BeforeAll
     static void connect() {
         producer = new KafkaProducer<>(Map.of(
@@ -171,6 +174,40 @@ class ConsumerKitTest {
         assertThat(listener.attempts.get(duringOutage.eventId())).hasValue(DealProjectionListener.OUTAGE_ATTEMPTS + 1);
         // a dead-lettered record would have stopped at 4 tries and left its move uncounted
         assertThat(moves(tenant)).as("both records applied").isEqualTo(2);
+    }
+
+    @Test
+    void partitionsAreHandledInParallelAndEachDealsEventsStillArriveInOrder() {
+        String tenant = newTenant();
+        int deals = 30;
+        int versions = 20;
+        var ids = new java.util.ArrayList<String>();
+        for (int d = 0; d < deals; d++) {
+            ids.add(UUID.randomUUID().toString());
+        }
+        // interleaved as many writers would publish them: version v of every deal, then v + 1 of every deal
+        var sends = new java.util.ArrayList<java.util.concurrent.Future<RecordMetadata>>();
+        for (int v = 1; v <= versions; v++) {
+            for (String deal : ids) {
+                var record = EventRecords.toRecord(moved(tenant, deal, v, "stage-" + v), "/crm/test");
+                sends.add(producer.send(new ProducerRecord<>(
+                        OrderRecordingListener.TOPIC, null, record.key(), record.value(), record.headers())));
+            }
+        }
+        producer.flush();
+        assertThat(sends).allSatisfy(f -> assertThat(f).isDone());
+
+        var expected =
+                java.util.stream.LongStream.rangeClosed(1, versions).boxed().toList();
+        await().atMost(Duration.ofSeconds(60))
+                .untilAsserted(() -> assertThat(ids)
+                        .allSatisfy(deal -> assertThat(ordered.versions.get(deal))
+                                .as("versions of deal %s in the order the listener saw them", deal)
+                                .isEqualTo(expected)));
+        assertThat(ordered.partitions).as("the topic's partitions").hasSize(OrderRecordingListener.PARTITIONS);
+        assertThat(ordered.threads)
+                .as("one listener thread per partition (crm.consumer.concurrency)")
+                .hasSize(OrderRecordingListener.PARTITIONS);
     }
 
     @Test

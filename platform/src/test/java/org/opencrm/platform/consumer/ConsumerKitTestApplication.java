@@ -6,5 +6,5 @@ import org.springframework.context.annotation.Import;
 
 @SpringBootConfiguration
 @EnableAutoConfiguration
-@Import(DealProjectionListener.class)
+@Import({DealProjectionListener.class, OrderRecordingListener.class})
 class ConsumerKitTestApplication {}

@@ -123,6 +123,72 @@ class OutboxBatchTest {
         }
     }
 
+    @Test
+    void aBatchWriteSlowerThanTheMarkerGraceIsStillPublished() {
+        String tenant = OutboxTesting.newTenant();
+        var relay =
+                OutboxTesting.relay(mongo, TestInfrastructure.kafkaBootstrapServers(), OutboxTesting.fastProperties());
+        var otherInstance =
+                OutboxTesting.relay(mongo, TestInfrastructure.kafkaBootstrapServers(), OutboxTesting.fastProperties());
+        // The writer touches the markers, then its insert takes longer than the grace (200 ms here; on a loaded
+        // machine a big batch can): meanwhile another instance's sweeper finds the markers untouched for the grace,
+        // their aggregates without events (not written yet) and deletes them as settled.
+        var writerClock = new MovableClock(Instant.now().minusSeconds(1));
+        var sweptDuringTheWrite = new java.util.concurrent.atomic.AtomicInteger();
+        var slowMongo = new MongoTemplate(mongo.getMongoDatabaseFactory(), mongo.getConverter()) {
+            @Override
+            public <T> java.util.Collection<T> insertAll(java.util.Collection<? extends T> objects) {
+                sweptDuringTheWrite.set(otherInstance.sweep());
+                writerClock.set(Instant.now());
+                return super.insertAll(objects);
+            }
+        };
+        var writer = new AggregateBatchWriter(slowMongo, () -> relay, writerClock);
+        var deals = new ArrayList<TestDeal>();
+        for (int i = 0; i < 50; i++) {
+            deals.add(TestDeal.open(tenant, IMPORTER));
+        }
+        try (var reader = KafkaTestConsumer.subscribe(TestInfrastructure.kafkaBootstrapServers(), Topics.DEALS)) {
+            relay.start();
+            writer.insertAll(deals);
+            assertThat(sweptDuringTheWrite.get())
+                    .as("the other instance took the batch's markers during the write")
+                    .isGreaterThanOrEqualTo(deals.size());
+            reader.await(r -> ofTenant(r, tenant), deals.size(), Duration.ofSeconds(30));
+            assertPublishedInOrder(deals, null, reader.drain(r -> ofTenant(r, tenant), Duration.ofMillis(300)));
+        } finally {
+            relay.stop();
+        }
+    }
+
+    /** A clock a test sets: the writer's view of time while its write is slow. */
+    private static final class MovableClock extends Clock {
+        private volatile Instant now;
+
+        MovableClock(Instant now) {
+            this.now = now;
+        }
+
+        void set(Instant instant) {
+            now = instant;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return java.time.ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+
     private static void assertPublishedInOrder(
             List<TestDeal> deals, TestDeal held, List<ConsumerRecord<String, String>> records) {
         Map<String, List<String>> byDeal = records.stream()
