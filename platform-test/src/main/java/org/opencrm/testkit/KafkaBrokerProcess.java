@@ -46,7 +46,7 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 controller.listener.names=CONTROLLER
                 listener.security.protocol.map=PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT
                 log.dirs=%s
-                num.partitions=1
+                num.partitions=%d
                 offsets.topic.replication.factor=1
                 offsets.topic.num.partitions=1
                 transaction.state.log.replication.factor=1
@@ -57,7 +57,13 @@ public final class KafkaBrokerProcess implements AutoCloseable {
                 auto.create.topics.enable=true
                 broker.session.timeout.ms=3000
                 broker.heartbeat.interval.ms=1000
-                """.formatted(controllerPort, port, controllerPort, port, directory.resolve("data")));
+                """.formatted(
+                        controllerPort,
+                        port,
+                        controllerPort,
+                        port,
+                        directory.resolve("data"),
+                        Integer.parseInt(TestKafka.PARTITIONS)));
     }
 
     /** Formats a fresh log directory and starts the broker; returns once it accepts connections. */
