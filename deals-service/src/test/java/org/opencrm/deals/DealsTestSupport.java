@@ -29,6 +29,7 @@ import org.opencrm.testkit.UseTestInfrastructure;
 import org.opencrm.testkit.jwt.TestJwts;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.context.annotation.Import;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.cfg.JsonNodeFeature;
 import tools.jackson.databind.json.JsonMapper;
@@ -39,6 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @UseTestInfrastructure
+@Import(SettingsReads.class)
 abstract class DealsTestSupport {
 
     static final HttpClient HTTP =

@@ -114,6 +114,36 @@ class StageChangeTest extends DealsTestSupport {
                 .isBetween(90L, 150L);
     }
 
+    @Autowired
+    SettingsReads settingsReads;
+
+    @Test
+    void onlyALostMoveReadsTheTenantsLossReasons() {
+        String tenant = newTenant();
+        String token = manager(tenant, "m1", "sales");
+        var created = post("/api/deals", token, "{\"title\": \"Porch\"}");
+        String dealId = read(created, "$.id");
+
+        var moved = send("POST", "/api/deals/" + dealId + "/stage", token, "{\"stage\": \"proposal\"}", etag(created));
+
+        assertThat(moved.statusCode()).isEqualTo(200);
+        assertThat(settingsReads.of(tenant))
+                .as("reads of the tenant's settings")
+                .isZero();
+
+        var lost = send(
+                "POST",
+                "/api/deals/" + dealId + "/stage",
+                token,
+                "{\"stage\": \"lost\", \"lossReason\": \"price\"}",
+                etag(moved));
+
+        assertThat(lost.statusCode()).isEqualTo(200);
+        assertThat(settingsReads.of(tenant))
+                .as("reads of the tenant's settings")
+                .isEqualTo(1);
+    }
+
     @Test
     void aLostMoveWithoutAReasonIsRefusedAndChangesNothing() {
         String tenant = newTenant();
