@@ -97,7 +97,12 @@ class DealEventsListener {
                         e.aggregateId(),
                         e,
                         base(e).set("stage", e.stage()).set("stageKind", "LOST").set("open", false));
-                cancellation.cancelOpenTasksOfDeal(e.tenantId(), e.aggregateId(), clock.instant());
+                // Only while this loss is the deal's newest event: redelivered after the deal was reopened, it
+                // would cancel the tasks of the deal's new life (a redelivery right after a crash between the two
+                // writes still cancels).
+                if (deals.isAt(e.tenantId(), e.aggregateId(), e.aggregateVersion())) {
+                    cancellation.cancelOpenTasksOfDeal(e.tenantId(), e.aggregateId(), clock.instant());
+                }
             }
             case DealReopened e -> {
                 var update = base(e).set("stage", e.toStage())

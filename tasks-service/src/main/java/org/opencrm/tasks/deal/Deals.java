@@ -37,6 +37,21 @@ public class Deals {
     }
 
     /**
+     * Whether the deal's copy is at exactly this version: the event is the newest the copy applied (its first
+     * delivery, or a redelivery before anything newer arrived), not an old one delivered again.
+     */
+    boolean isAt(String tenantId, String dealId, long version) {
+        return mongo.exists(
+                new Query(Criteria.where("_id")
+                        .is(dealId)
+                        .and("tenantId")
+                        .is(tenantId)
+                        .and(org.opencrm.platform.consumer.IdempotentWrites.SOURCE_VERSION)
+                        .is(version)),
+                DealState.COLLECTION);
+    }
+
+    /**
      * A task of the deal was completed or cancelled: if that leaves the deal without an open task, a new
      * missing-next-step episode starts, so look at the deal once the grace period is over.
      */
