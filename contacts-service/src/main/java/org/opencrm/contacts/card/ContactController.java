@@ -54,7 +54,7 @@ class ContactController {
 
     @GetMapping("/{id}")
     ResponseEntity<ContactView> get(@PathVariable String id, CurrentUser user) {
-        Contact contact = service.load(id, user);
+        Contact contact = service.loadForCall(id, user);
         var persons = contact.kind() == ContactKind.COMPANY ? service.contactPersons(contact, user) : null;
         return ResponseEntity.ok().eTag(ETags.of(contact.getVersion())).body(ContactView.of(contact, persons));
     }
@@ -139,7 +139,7 @@ class ContactController {
             @RequestParam(required = false) String cursor,
             @RequestParam(required = false) Integer size,
             CurrentUser user) {
-        return queries.timeline(service.load(id, user), cursor, size, user);
+        return queries.timeline(service.loadForCall(id, user), cursor, size, user);
     }
 
     @GetMapping("/{id}/audit")

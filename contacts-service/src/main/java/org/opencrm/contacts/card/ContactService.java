@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import org.opencrm.contacts.activity.ContactActivity;
+import org.opencrm.contacts.telephony.OpenCalls;
 import org.opencrm.platform.security.CurrentUser;
 import org.opencrm.platform.security.Role;
 import org.opencrm.platform.security.Visibility;
@@ -35,6 +36,7 @@ class ContactService {
     private final ContactMerger merger;
     private final ContactActivity activity;
     private final SearchTerms terms;
+    private final OpenCalls openCalls;
 
     ContactService(
             MongoTemplate mongo,
@@ -43,8 +45,10 @@ class ContactService {
             Duplicates duplicates,
             ContactMerger merger,
             ContactActivity activity,
-            SearchTerms terms) {
+            SearchTerms terms,
+            OpenCalls openCalls) {
         this.terms = terms;
+        this.openCalls = openCalls;
         this.mongo = mongo;
         this.store = store;
         this.inputs = inputs;
@@ -58,9 +62,23 @@ class ContactService {
      * administrator, is "not found"; a merged card answers with its survivor.
      */
     Contact load(String id, CurrentUser user) {
+        return load(id, user, false);
+    }
+
+    /**
+     * The card for reading it or logging a contact on it: also the caller's card of the call the user is on
+     * (OpenCalls), whichever department owns it. Edits, merges and the rest stay with {@link #load(String,
+     * CurrentUser)}.
+     */
+    Contact loadForCall(String id, CurrentUser user) {
+        return load(id, user, true);
+    }
+
+    private Contact load(String id, CurrentUser user, boolean onCall) {
         Contact contact = store.find(id);
         if (contact == null
-                || !Visibility.canSee(user, contact.getTenantId(), contact.ownerId(), contact.departmentId())) {
+                || !(Visibility.canSee(user, contact.getTenantId(), contact.ownerId(), contact.departmentId())
+                        || (onCall && openCalls.onCallWith(user, contact.getTenantId(), id)))) {
             throw NotFoundException.of("contact", id);
         }
         if (contact.mergingInto() != null
@@ -163,7 +181,7 @@ class ContactService {
         if (!errors.isEmpty()) {
             throw new InvalidRequestException(errors);
         }
-        Contact contact = load(id, user);
+        Contact contact = loadForCall(id, user);
         var before = store.prepare(contact);
         var interaction = new Interaction(
                 UUID.randomUUID().toString(),

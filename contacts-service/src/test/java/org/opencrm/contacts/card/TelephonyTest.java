@@ -126,4 +126,53 @@ class TelephonyTest extends ContactsApiTest {
                         .statusCode())
                 .isEqualTo(403);
     }
+
+    @Test
+    void theOperatorOnACallReadsTheCallersCardOfAnotherDepartmentAndLogsTheCallUntilTheCallEnds() {
+        String tenant = newTenant();
+        String id = create(manager(tenant, "m1", "sales"), """
+                {"kind": "PERSON", "firstName": "Vera", "lastName": "Sokolova", "phones": [{"number": "+7 495 333 44 55"}]}""");
+        String operator = TestJwts.user("op-9")
+                .tenant(tenant)
+                .departments("call-centre")
+                .roles("OPERATOR")
+                .mint();
+        String otherOperator = TestJwts.user("op-10")
+                .tenant(tenant)
+                .departments("call-centre")
+                .roles("OPERATOR")
+                .mint();
+        String sameNameElsewhere = TestJwts.user("op-9")
+                .tenant(newTenant())
+                .departments("call-centre")
+                .roles("OPERATOR")
+                .mint();
+        assertThat(get("/api/contacts/" + id, operator).statusCode()).isEqualTo(404);
+
+        assertThat(post("/api/telephony/calls", pbx(tenant), """
+                                {"externalCallId": "pop-1", "from": "84953334455", "direction": "INBOUND", "operatorId": "op-9"}""").statusCode()).isEqualTo(201);
+        // the screen pop: the card, its history, and the call logged on it
+        var card = get("/api/contacts/" + id, operator);
+        assertThat(card.statusCode()).isEqualTo(200);
+        assertThat((String) json(card, "$.displayName")).isEqualTo("Vera Sokolova");
+        assertThat(get("/api/contacts/" + id + "/timeline", operator).statusCode())
+                .isEqualTo(200);
+        assertThat(post("/api/contacts/" + id + "/interactions", operator, """
+                                {"type": "CALL", "direction": "INBOUND", "summary": "Asked about the delivery"}""").statusCode())
+                .isEqualTo(201);
+        // reading and logging only: no edit; nobody else on the strength of this call
+        assertThat(send("PATCH", "/api/contacts/" + id, operator, "{\"city\": \"Tver\"}")
+                        .statusCode())
+                .isEqualTo(404);
+        assertThat(get("/api/contacts/" + id, otherOperator).statusCode()).isEqualTo(404);
+        assertThat(get("/api/contacts/" + id, sameNameElsewhere).statusCode()).isEqualTo(404);
+
+        assertThat(post("/api/telephony/calls/pop-1/end", pbx(tenant), "{\"durationSeconds\": 60}")
+                        .statusCode())
+                .isEqualTo(200);
+        assertThat(get("/api/contacts/" + id, operator).statusCode()).isEqualTo(404);
+        assertThat(post("/api/contacts/" + id + "/interactions", operator, """
+                                {"type": "NOTE", "summary": "after the call"}""").statusCode())
+                .isEqualTo(404);
+    }
 }
