@@ -93,4 +93,55 @@ class ResilienceTest extends GatewayTestSupport {
         assertThat(fits.statusCode()).isEqualTo(200);
         assertThat(StandInService.parse(fits.body())).containsEntry("bodyBytes", (int) MAX_BODY);
     }
+
+    /**
+     * A file upload is larger than the 1 MB (here 64 KB) other bodies may be, and sending it takes longer than
+     * a service's ordinary timeout: each service's upload endpoints have their own route with the service's own
+     * limit (deals-service's 6 MB per attachment request) and the upload's timeout, and are never retried.
+     */
+    @Test
+    void anAttachmentLargerThanOtherBodiesAndSlowerThanOtherCallsReachesDealsService() {
+        var deals = SERVICES.get("deals");
+        String token = manager("upload", "t-resilience");
+        int attachment = (int) (5 * MAX_BODY);
+        deals.delay(DEALS_TIMEOUT.multipliedBy(2));
+        try {
+            var upload = send(
+                    "/api/deals/d1/attachments",
+                    request -> request.header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "multipart/form-data; boundary=b")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[attachment])));
+            var ordinary = send(
+                    "/api/deals/d1/notes",
+                    request -> request.header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[attachment])));
+
+            assertThat(upload.statusCode()).as(upload.body()).isEqualTo(200);
+            assertThat(StandInService.parse(upload.body()))
+                    .containsEntry("path", "/api/deals/d1/attachments")
+                    .containsEntry("bodyBytes", attachment);
+            assertThat(ordinary.statusCode()).isEqualTo(413);
+        } finally {
+            deals.delay(Duration.ZERO);
+        }
+    }
+
+    @Test
+    void anAttachmentOverDealsServicesOwnLimitIsA413ThatNeverReachesIt() {
+        var deals = SERVICES.get("deals");
+        String token = manager("too-big-upload", "t-resilience");
+        long sixMegabytes = 6L * 1024 * 1024;
+        int before = deals.requests();
+
+        var upload = send(
+                "/api/deals/d1/attachments",
+                request -> request.header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "multipart/form-data; boundary=b")
+                        .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[(int) sixMegabytes + 1])));
+
+        assertThat(upload.statusCode()).isEqualTo(413);
+        assertThat(upload.body()).contains("\"maxBytes\":" + sixMegabytes);
+        assertThat(deals.requests()).isEqualTo(before);
+    }
 }

@@ -3,6 +3,7 @@ package org.opencrm.gateway.routing;
 import static org.springframework.cloud.gateway.support.ServerWebExchangeUtils.CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR;
 
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.TimeoutException;
 import org.opencrm.gateway.web.Problems;
@@ -28,8 +29,13 @@ class FallbackController {
     }
 
     @RequestMapping(GatewayRoutes.FALLBACK_PATH + "{service}")
-    Mono<Void> unavailable(@PathVariable String service, ServerWebExchange exchange) {
+    Mono<Void> unavailable(@PathVariable("service") String routeId, ServerWebExchange exchange) {
+        // a service's route, or one of its upload routes (<service>-upload-<index>)
+        int upload = routeId.indexOf(GatewayRoutes.UPLOAD_ROUTE);
+        String service = upload < 0 ? routeId : routeId.substring(0, upload);
         var route = properties.services().get(service);
+        Duration timeout =
+                timeoutOf(route, upload < 0 ? null : routeId.substring(upload + GatewayRoutes.UPLOAD_ROUTE.length()));
         String capability = route == null ? service : route.capability();
         Throwable cause = exchange.getAttribute(CIRCUITBREAKER_EXECUTION_EXCEPTION_ATTR);
         String reason;
@@ -46,7 +52,8 @@ class FallbackController {
         }
         String why = switch (reason) {
             case "circuit-open" -> "it failed repeatedly and is given time to recover";
-            case "timeout" -> "it did not answer within " + timeoutOf(route);
+            case "timeout" ->
+                "it did not answer within " + (timeout == null ? "its timeout" : timeout.toMillis() + " ms");
             default -> "it cannot be reached";
         };
         exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, Long.toString(retryAfter));
@@ -57,7 +64,18 @@ class FallbackController {
                 Map.of("capability", capability, "service", service, "reason", reason));
     }
 
-    private static String timeoutOf(RoutesProperties.Service route) {
-        return route == null ? "its timeout" : route.timeout().toMillis() + " ms";
+    private static Duration timeoutOf(RoutesProperties.Service route, String uploadIndex) {
+        if (route == null) {
+            return null;
+        }
+        if (uploadIndex == null) {
+            return route.timeout();
+        }
+        try {
+            int index = Integer.parseInt(uploadIndex);
+            return index < route.uploads().size() ? route.uploads().get(index).timeout() : null;
+        } catch (NumberFormatException e) {
+            return null;
+        }
     }
 }

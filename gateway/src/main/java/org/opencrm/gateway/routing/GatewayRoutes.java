@@ -6,6 +6,7 @@ import static org.springframework.cloud.gateway.support.RouteMetadataUtils.RESPO
 import io.github.resilience4j.circuitbreaker.CircuitBreakerConfig;
 import io.github.resilience4j.timelimiter.TimeLimiterConfig;
 import java.io.IOException;
+import java.time.Duration;
 import org.springframework.cloud.circuitbreaker.resilience4j.ReactiveResilience4JCircuitBreakerFactory;
 import org.springframework.cloud.client.circuitbreaker.Customizer;
 import org.springframework.cloud.gateway.route.RouteLocator;
@@ -19,15 +20,38 @@ import org.springframework.http.HttpStatus;
  * One route per service: its paths go to its address, through a circuit breaker whose time limiter is the
  * route's timeout and whose fallback is a 503 problem naming the capability ({@link FallbackController}),
  * with one quick retry for idempotent requests that never reached the service or met an unavailable instance.
+ * A service's upload endpoints get a route of their own before it, with the upload's timeout and no retry.
  */
 @Configuration(proxyBeanMethods = false)
 class GatewayRoutes {
 
     static final String FALLBACK_PATH = "/fallback/";
+    static final String UPLOAD_ROUTE = "-upload-";
 
     @Bean
     RouteLocator serviceRoutes(RouteLocatorBuilder builder, RoutesProperties properties) {
         var routes = builder.routes();
+        // uploads first: their paths are inside their service's patterns
+        properties.services().forEach((id, service) -> {
+            for (int index = 0; index < service.uploads().size(); index++) {
+                var upload = service.uploads().get(index);
+                String uploadId = uploadRouteId(id, index);
+                routes.route(
+                        uploadId,
+                        route -> route.order(-1)
+                                .method(upload.method())
+                                .and()
+                                .path(upload.path())
+                                .filters(filters -> filters.tokenRelay()
+                                        .circuitBreaker(breaker -> breaker.setName(uploadId)
+                                                .setFallbackUri("forward:" + FALLBACK_PATH + uploadId)))
+                                .metadata(
+                                        RESPONSE_TIMEOUT_ATTR, upload.timeout().toMillis() + 1000)
+                                .metadata(CONNECT_TIMEOUT_ATTR, (int)
+                                        service.connectTimeout().toMillis())
+                                .uri(service.uri()));
+            }
+        });
         properties
                 .services()
                 .forEach((id, service) -> routes.route(
@@ -75,14 +99,27 @@ class GatewayRoutes {
                 .permittedNumberOfCallsInHalfOpenState(breaker.halfOpenCalls())
                 .automaticTransitionFromOpenToHalfOpenEnabled(false)
                 .build();
-        return factory -> properties
-                .services()
-                .forEach((id, service) -> factory.configure(
-                        config -> config.circuitBreakerConfig(circuit)
-                                .timeLimiterConfig(TimeLimiterConfig.custom()
-                                        .timeoutDuration(service.timeout())
-                                        .cancelRunningFuture(true)
-                                        .build()),
-                        id));
+        return factory -> properties.services().forEach((id, service) -> {
+            factory.configure(
+                    config -> config.circuitBreakerConfig(circuit).timeLimiterConfig(limit(service.timeout())), id);
+            for (int index = 0; index < service.uploads().size(); index++) {
+                var upload = service.uploads().get(index);
+                factory.configure(
+                        config -> config.circuitBreakerConfig(circuit).timeLimiterConfig(limit(upload.timeout())),
+                        uploadRouteId(id, index));
+            }
+        });
+    }
+
+    private static TimeLimiterConfig limit(Duration timeout) {
+        return TimeLimiterConfig.custom()
+                .timeoutDuration(timeout)
+                .cancelRunningFuture(true)
+                .build();
+    }
+
+    /** {@code <service>-upload-<index>}: the route, circuit breaker and fallback of one upload endpoint. */
+    static String uploadRouteId(String service, int index) {
+        return service + UPLOAD_ROUTE + index;
     }
 }

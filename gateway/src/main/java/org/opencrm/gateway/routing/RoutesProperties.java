@@ -6,7 +6,9 @@ import java.util.List;
 import java.util.Map;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
+import org.springframework.util.unit.DataSize;
 
 /**
  * The services behind the gateway ({@code crm.gateway.*}): one route per service, named by its key.
@@ -31,13 +33,36 @@ public record RoutesProperties(Map<String, Service> services, CircuitBreaker cir
      * @param paths the path patterns routed to the service
      * @param timeout how long the service may take to answer before the caller gets a 503
      * @param connectTimeout how long opening a connection may take
+     * @param uploads the service's upload endpoints, which take larger bodies and longer than its other calls
      */
     public record Service(
             URI uri,
             String capability,
             List<String> paths,
             @DefaultValue("5s") Duration timeout,
-            @DefaultValue("1s") Duration connectTimeout) {}
+            @DefaultValue("1s") Duration connectTimeout,
+            List<Upload> uploads) {
+
+        public Service {
+            uploads = uploads == null ? List.of() : List.copyOf(uploads);
+        }
+    }
+
+    /**
+     * An endpoint that receives a file (a CSV import, an attachment). Its own route sends it to the service with
+     * its own body limit and a timeout that covers sending the body, which at the default 1 MB and 5 s would
+     * refuse any real file; it is never retried.
+     *
+     * @param path the path pattern, e.g. {@code /api/deals/{dealId}/attachments}
+     * @param method the HTTP method of the upload
+     * @param maxBodySize the largest body passed on (413 beyond it): the service's own limit
+     * @param timeout how long the upload and the service's answer may take together before the caller gets a 503
+     */
+    public record Upload(
+            String path,
+            @DefaultValue("POST") HttpMethod method,
+            DataSize maxBodySize,
+            @DefaultValue("120s") Duration timeout) {}
 
     /**
      * @param window the number of recent calls whose outcome counts
