@@ -77,19 +77,73 @@ class AutomationRuleTest extends TasksIntegrationTest {
         putTeam(tenant, measurers, "PT30M", "MEASURER", "measurer-a");
         measurementRule(tenant, measurers);
         String deal = unique("deal");
-        send(stageChanged(tenant, deal, 2, "first-call", "approval", "OPEN", "manager-1", "sales"));
-        String marker = unique("deal");
-        send(stageChanged(tenant, marker, 2, "first-call", "measurement", "OPEN", "manager-1", "sales"));
+        var toApproval = stageChanged(tenant, deal, 2, "first-call", "approval", "OPEN", "manager-1", "sales");
+        send(toApproval);
+        var toMeasurement = stageChanged(tenant, deal, 3, "approval", "measurement", "OPEN", "manager-1", "sales");
+        send(toMeasurement);
 
-        // Events of one partition are handled in order, so once the marker's task exists the other was seen.
+        // One deal's events share a key, so a partition and its listener thread, and are handled in order: once
+        // the second event's task exists the first was seen, and it created nothing.
         String admin = admin(tenant);
         await().atMost(Duration.ofSeconds(20))
-                .until(() -> get("/api/tasks?dealId=" + marker, admin)
+                .until(() -> get("/api/tasks?dealId=" + deal, admin)
                                 .<List<?>>json("$.items")
                                 .size()
                         == 1);
-        assertThat(get("/api/tasks?dealId=" + deal, admin).<List<?>>json("$.items"))
-                .isEmpty();
+        try (var topic = tasksTopic()) {
+            var created = settle(topic, event(tenant, "TaskCreated"));
+            assertThat(created).hasSize(1);
+            assertThat(this.<String>fieldOf(created.getFirst(), "$.sourceEventId"))
+                    .isEqualTo(toMeasurement.eventId());
+        }
+    }
+
+    @Test
+    void aRuleChangedThroughTheApiAppliesFromTheNextEvent() {
+        String tenant = unique("t");
+        String rule = post("/api/automation-rules", admin(tenant), ownerRule("measurement"))
+                .json("$.id");
+        String deal = unique("deal");
+        var first = stageChanged(tenant, deal, 2, "first-call", "measurement", "OPEN", "manager-1", "sales");
+        send(first);
+        String admin = admin(tenant);
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get("/api/tasks?dealId=" + deal, admin)
+                                .<List<?>>json("$.items")
+                                .size()
+                        == 1);
+
+        // The rule now fires on Approval instead (the engine keeps the rules it read: the change must reach it).
+        var replaced = put("/api/automation-rules/" + rule, admin, ownerRule("approval"));
+        assertThat(replaced.status()).as(replaced.body()).isEqualTo(200);
+        var again = stageChanged(tenant, deal, 3, "measurement", "first-call", "OPEN", "manager-1", "sales");
+        var back = stageChanged(tenant, deal, 4, "first-call", "measurement", "OPEN", "manager-1", "sales");
+        var approval = stageChanged(tenant, deal, 5, "measurement", "approval", "OPEN", "manager-1", "sales");
+        send(again);
+        send(back);
+        send(approval);
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> get("/api/tasks?dealId=" + deal, admin)
+                                .<List<?>>json("$.items")
+                                .size()
+                        == 2);
+        try (var topic = tasksTopic()) {
+            var created = settle(topic, event(tenant, "TaskCreated"));
+            assertThat(created.stream()
+                            .map(r -> this.<String>fieldOf(r, "$.sourceEventId"))
+                            .toList())
+                    .as("the old condition no longer fires (back in Measurement), the new one does")
+                    .containsExactlyInAnyOrder(first.eventId(), approval.eventId());
+        }
+    }
+
+    private static String ownerRule(String stage) {
+        return """
+                {"name": "Follow up", "trigger": "DealStageChanged", "conditions": {"toStage": "%s"},
+                 "createTask": {"titleTemplate": "Follow up {deal.title}", "type": "CALL",
+                   "assignee": {"mode": "DEAL_OWNER"}, "dueIn": "P1D"}}
+                """.formatted(stage);
     }
 
     @Test

@@ -37,10 +37,12 @@ class RuleController {
 
     private final MongoTemplate mongo;
     private final Clock clock;
+    private final RuleCache cache;
 
-    RuleController(MongoTemplate mongo, Clock clock) {
+    RuleController(MongoTemplate mongo, Clock clock, RuleCache cache) {
         this.mongo = mongo;
         this.clock = clock;
+        this.cache = cache;
     }
 
     @PostMapping
@@ -48,6 +50,7 @@ class RuleController {
     ResponseEntity<RuleView> create(@Valid @RequestBody RuleRequest request, CurrentUser user) {
         var rule = toRule(UUID.randomUUID().toString(), request, user);
         mongo.insert(rule);
+        cache.invalidate(user.tenantId());
         return ResponseEntity.created(URI.create("/api/automation-rules/" + rule.id()))
                 .body(RuleView.of(rule));
     }
@@ -58,6 +61,7 @@ class RuleController {
         find(id, user);
         var rule = toRule(id, request, user);
         mongo.save(rule);
+        cache.invalidate(user.tenantId());
         return RuleView.of(rule);
     }
 
@@ -66,6 +70,7 @@ class RuleController {
     @ResponseStatus(HttpStatus.NO_CONTENT)
     void delete(@PathVariable String id, CurrentUser user) {
         mongo.remove(find(id, user));
+        cache.invalidate(user.tenantId());
     }
 
     @GetMapping("/{id}")

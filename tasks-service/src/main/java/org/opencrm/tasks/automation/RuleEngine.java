@@ -46,8 +46,10 @@ public class RuleEngine {
     private final Teams teams;
     private final ContactMerges contacts;
     private final Clock clock;
+    private final RuleCache cache;
 
-    RuleEngine(MongoTemplate mongo, Tasks tasks, Teams teams, ContactMerges contacts, Clock clock) {
+    RuleEngine(MongoTemplate mongo, Tasks tasks, Teams teams, ContactMerges contacts, Clock clock, RuleCache cache) {
+        this.cache = cache;
         this.mongo = mongo;
         this.tasks = tasks;
         this.teams = teams;
@@ -74,14 +76,7 @@ public class RuleEngine {
         if (facts.isEmpty()) {
             return;
         }
-        var rules = mongo.find(
-                new Query(Criteria.where("tenantId")
-                        .is(event.tenantId())
-                        .and("trigger")
-                        .is(facts.get().trigger())
-                        .and("enabled")
-                        .is(true)),
-                AutomationRule.class);
+        var rules = cache.enabled(event.tenantId(), facts.get().trigger());
         for (var rule : rules) {
             if (matches(rule.conditions(), facts.get())) {
                 if (rule.createTask() != null) {
@@ -103,7 +98,11 @@ public class RuleEngine {
         var action = rule.createTask();
         var assignee = action.assignee();
         String teamId = assignee.teamId() != null ? assignee.teamId() : facts.departmentId();
-        Optional<Team> team = teams.find(event.tenantId(), teamId);
+        // the team is read only when the action needs it (a round trip per event otherwise)
+        boolean needsTeam = action.businessHours()
+                || assignee.mode() == AutomationRule.Assignee.Mode.TEAM_ROLE
+                || assignee.mode() == AutomationRule.Assignee.Mode.TEAM_HEAD;
+        Optional<Team> team = needsTeam ? teams.find(event.tenantId(), teamId) : Optional.empty();
         String assigneeId = switch (assignee.mode()) {
             case DEAL_OWNER -> facts.ownerId();
             case USER -> assignee.userId();
@@ -157,7 +156,9 @@ public class RuleEngine {
     }
 
     private String title(String template, String tenantId, Facts facts, String contactId) {
-        var deal = facts.dealId() == null ? null : mongo.findById(facts.dealId(), DealState.class);
+        var deal = facts.dealId() == null || !template.contains("{deal.title}")
+                ? null
+                : mongo.findById(facts.dealId(), DealState.class);
         String dealTitle = deal != null && tenantId.equals(deal.tenantId()) && deal.title() != null ? deal.title() : "";
         String amount = facts.amount() == null
                 ? ""
@@ -167,7 +168,9 @@ public class RuleEngine {
                 .replace("{deal.amount}", amount)
                 .replace(
                         "{client.name}",
-                        contacts.displayName(tenantId, contactId).orElse(""))
+                        template.contains("{client.name}")
+                                ? contacts.displayName(tenantId, contactId).orElse("")
+                                : "")
                 .strip();
     }
 

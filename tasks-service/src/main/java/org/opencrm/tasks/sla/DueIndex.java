@@ -3,10 +3,13 @@ package org.opencrm.tasks.sla;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
 import org.opencrm.tasks.TasksProperties;
 import org.opencrm.tasks.task.Task;
 import org.springframework.data.domain.Sort;
+import org.springframework.data.mongodb.core.BulkOperations;
+import org.springframework.data.mongodb.core.FindAndReplaceOptions;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -37,10 +40,24 @@ public class DueIndex {
         }
         Instant now = clock.instant();
         Instant remindAt = task.dueAt().minus(dueSoonLead);
+        var timers = new ArrayList<Timer>(2);
         if (now.isBefore(task.dueAt())) {
-            put(TimerKind.DUE_SOON, remindAt.isBefore(now) ? now : remindAt, task, now);
+            timers.add(timer(TimerKind.DUE_SOON, remindAt.isBefore(now) ? now : remindAt, task, now));
         }
-        put(TimerKind.OVERDUE, task.dueAt(), task, now);
+        timers.add(timer(TimerKind.OVERDUE, task.dueAt(), task, now));
+        if (timers.size() == 1) {
+            mongo.save(timers.getFirst());
+            return;
+        }
+        // both entries in one round trip (every task a rule creates passes here, one per event)
+        var bulk = mongo.bulkOps(BulkOperations.BulkMode.UNORDERED, Timer.class);
+        for (var timer : timers) {
+            bulk.replaceOne(
+                    new Query(Criteria.where("_id").is(timer.id())),
+                    timer,
+                    FindAndReplaceOptions.options().upsert());
+        }
+        bulk.execute();
     }
 
     void escalateLater(Task task, Instant at) {
@@ -62,7 +79,11 @@ public class DueIndex {
     }
 
     private void put(TimerKind kind, Instant at, Task task, Instant now) {
-        mongo.save(new Timer(
+        mongo.save(timer(kind, at, task, now));
+    }
+
+    private static Timer timer(TimerKind kind, Instant at, Task task, Instant now) {
+        return new Timer(
                 Timer.id(kind, at, task.getId()),
                 kind,
                 task.getTenantId(),
@@ -70,7 +91,7 @@ public class DueIndex {
                 at,
                 task.dueAt(),
                 task.assigneeId(),
-                now));
+                now);
     }
 
     /** Entries of a kind due at or before now, oldest first: a range read on the id. */
