@@ -121,7 +121,7 @@ public final class Cluster implements AutoCloseable {
     /** What the database is, for the results. */
     String mongoDescription() {
         return "mongo-java-server 1.47.0, the test kit's IdIndexedMemoryBackend (memory backend answering filters that"
-                + " pin _id from the _id index), in the harness JVM";
+                + " pin _id, and _id ranges, from the _id index), in the harness JVM";
     }
 
     /** A redis-server on a free port, or 0 when none is installed (the gateway then runs without rate limits). */
