@@ -156,6 +156,7 @@ final class EventPipeline {
                                 + " s of changes and every change was through"
                                 + " within " + DRAIN.toSeconds() + " s of the last send.")
                 .setup("rates", options.b2Rates())
+                .setup("partitions", partitions(cluster.kafka()))
                 .setup("database", cluster.mongoDescription());
 
         var client = HttpClient.newBuilder()
@@ -263,6 +264,23 @@ final class EventPipeline {
                     + " outbox sweeper's claim of due markers, the rule lookup by tenant and trigger) scan their"
                     + " collection, and the rule's tasks and the deliveries grow during the run; on MongoDB those use"
                     + " the services' secondary indexes.");
+        }
+        return result;
+    }
+
+    /** Partitions of the pipeline's topics as the services left them (each listener has as many threads). */
+    static Map<String, Object> partitions(String bootstrap) {
+        var result = new LinkedHashMap<String, Object>();
+        try (var admin = org.apache.kafka.clients.admin.Admin.create(
+                Map.of(org.apache.kafka.clients.admin.AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap))) {
+            var topics = List.of(
+                    org.opencrm.events.Topics.DEALS,
+                    org.opencrm.events.Topics.TASKS,
+                    org.opencrm.events.Topics.NOTIFICATIONS);
+            var described = admin.describeTopics(topics).allTopicNames().get(30, TimeUnit.SECONDS);
+            topics.forEach(t -> result.put(t, described.get(t).partitions().size()));
+        } catch (Exception e) {
+            result.put("error", String.valueOf(e.getMessage()));
         }
         return result;
     }
