@@ -213,6 +213,7 @@ const texts = {
     granularity: "Split",
     ownerName: "Owner",
     company: "Company",
+    move: "Move",
   },
   ru: {
     appName: 'Open CRM',
@@ -427,6 +428,7 @@ const texts = {
     granularity: "Разбивка",
     ownerName: "Ответственный",
     company: "Компания",
+    move: "Перенести",
   },
 };
 

@@ -380,7 +380,7 @@ class ConsoleWalkThroughTest {
     @Test
     @Order(90)
     void theOperatorsScreenPopsTheCallersCardWhenTheCallStarts() {
-        // a caller of the call centre's own department: the operator sees the call centre's cards
+        // a client of the sales department: not the operator's card, yet theirs to read while they take the call
         String callerPhone = WalkThroughTest.randomMobile();
         String callerName = "Cecilia Caller" + WalkThroughTest.capitalized(run);
         String callerId = admin.post(
@@ -389,15 +389,15 @@ class ConsoleWalkThroughTest {
                                 "kind", "PERSON",
                                 "firstName", "Cecilia",
                                 "lastName", "Caller" + WalkThroughTest.capitalized(run),
-                                "departmentId", "call-centre",
-                                // an operator sees the cards they own (docs/security.md)
-                                "ownerId", "operator",
+                                "departmentId", "sales",
+                                "ownerId", "manager-1",
                                 "phones", List.of(Map.of("number", callerPhone, "type", "MOBILE"))))
                 .ok()
                 .json()
                 .get("id")
                 .asString();
         browser.logIn("operator");
+        assertThat(Api.as("operator").get("/api/contacts/" + callerId).status()).isEqualTo(404);
         browser.go("calls");
         browser.waitFor(ExpectedConditions.textToBePresentInElementLocated(By.id("screen-pop"), "Waiting for calls"));
         // the stream is open before the phone rings

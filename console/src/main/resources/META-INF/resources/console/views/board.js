@@ -109,11 +109,16 @@ export async function boardView(main, { session }) {
     const amount = deal.totals && deal.totals.total ? { amount: deal.totals.total, currency: deal.totals.currency } : deal.amount;
     const move = h('select.move', { 'aria-label': `${t('moveTo')}: ${deal.title}` },
       pipeline.stages.map((s) => h('option', { value: s.key, selected: s.key === deal.stage }, s.name)));
-    move.addEventListener('change', () => moveDeal(deal, move.value));
+    // the move waits for the button: arrow keys on a closed list change its value (and fire "change") one stage
+    // at a time, which would move the deal through every stage on the way
+    const go = h('button.secondary.move-go', { type: 'button', 'aria-label': `${t('move')}: ${deal.title}` }, t('move'));
+    go.addEventListener('click', () => {
+      if (move.value !== deal.stage) moveDeal(deal, move.value);
+    });
     const el = h('article.card', { tabindex: '0', dataset: { deal: deal.id, title: deal.title }, 'aria-label': deal.title },
       h('a.card-title', { href: deal.contactId ? `#/contact/${encodeURIComponent(deal.contactId)}` : '#/board', title: t('openCard') }, deal.title),
       h('div.card-meta', {}, amount ? money(amount.amount, amount.currency) : '', h('span.owner', { title: deal.ownerId || '' }, nameOf(names, deal.ownerId))),
-      h('label.move-label', {}, t('moveTo'), move));
+      h('div.move-row', {}, h('label.move-label', {}, t('moveTo'), move), go));
     draggable(el, deal);
     return el;
   }
@@ -121,7 +126,7 @@ export async function boardView(main, { session }) {
   /** Pointer-driven drag (mouse, pen, touch): the card follows, the column under the pointer takes it. */
   function draggable(el, deal) {
     el.addEventListener('pointerdown', (down) => {
-      if (down.button !== 0 || down.target.closest('select, a, label')) return;
+      if (down.button !== 0 || down.target.closest('select, a, label, button')) return;
       const startX = down.clientX;
       const startY = down.clientY;
       let ghost = null;
