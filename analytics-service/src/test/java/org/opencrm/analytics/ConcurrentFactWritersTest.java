@@ -66,15 +66,25 @@ class ConcurrentFactWritersTest {
                     .isEqualTo(stored(reference.all().get(i)));
         }
         assertThat(stored(reference.deals())).hasSize(4);
+        // the deals report's sums: equal above, and every difference applied (none left pending on a deal)
+        assertThat(stored(reference.rollups())).isNotEmpty();
+        assertThat(stored(contested.deals()).values()).noneMatch(deal -> deal.containsKey("rollupPending"));
     }
 
-    /** The documents by id, without the writers' revision counter, sets in a fixed order. */
+    /**
+     * The documents by id, without the writers' revision counters (the documents' own and, in the rollups, the
+     * deal revisions each applied), sets in a fixed order, rollups without figures left out.
+     */
     private Map<Object, Document> stored(String collection) {
         Map<Object, Document> byId = new LinkedHashMap<>();
         mongo.find(new Query(), Document.class, collection).stream()
+                // a rollup document all of whose sums went back to zero holds no figure (an order that opened
+                // a deal for a while leaves one behind)
+                .filter(doc -> !(doc.get("e") instanceof Document entries && entries.isEmpty()))
                 .sorted((a, b) -> String.valueOf(a.get("_id")).compareTo(String.valueOf(b.get("_id"))))
                 .forEach(doc -> {
                     doc.remove("rev");
+                    doc.remove("marks");
                     doc.replaceAll((name, value) -> value instanceof List<?> list ? sorted(list) : value);
                     byId.put(doc.get("_id"), doc);
                 });

@@ -114,9 +114,30 @@ final class FactBatch {
     }
 
     void flush(MongoTemplate mongo) {
-        inserts.forEach((name, facts) -> insertAll(mongo.getCollection(name), facts));
+        flush(mongo, true);
+    }
+
+    /**
+     * The writes as a writer that dies right after its compare-and-sets leaves them: the deals hold their
+     * differences to the rollups, not yet applied. Whoever next writes those deals settles them first.
+     */
+    void flushLeavingDifferencesPending(MongoTemplate mongo) {
+        flush(mongo, false);
+    }
+
+    private void flush(MongoTemplate mongo, boolean settle) {
+        inserts.forEach((name, facts) -> {
+            insertAll(mongo.getCollection(name), facts);
+            if (name.equals(to.interactions())) {
+                settleInserted(mongo.getCollection(name), mongo.getCollection(to.rollups()), facts, settle);
+            }
+        });
         upserts.forEach((name, byId) -> upsertAll(mongo.getCollection(name), byId));
-        versioned.forEach((name, byId) -> mergeAll(mongo.getCollection(name), byId));
+        versioned.forEach((name, byId) -> mergeAll(
+                mongo.getCollection(name),
+                byId,
+                name.equals(to.deals()) ? mongo.getCollection(to.rollups()) : null,
+                settle));
     }
 
     private List<Change> changes(String collection, Object id) {
@@ -141,6 +162,30 @@ final class FactBatch {
         }
     }
 
+    /**
+     * The rollup differences of inserted facts (appeals): this delivery's, or an earlier delivery's that its
+     * writer did not get to settle (the insert then met a duplicate key), read back by {@code _id}.
+     */
+    private static void settleInserted(
+            MongoCollection<Document> facts, MongoCollection<Document> rollups, List<Document> batch, boolean settle) {
+        List<Object> ids = batch.stream()
+                .filter(fact -> fact.containsKey(DealRollups.PENDING))
+                .map(fact -> fact.get("_id"))
+                .toList();
+        if (ids.isEmpty() || !settle) {
+            return;
+        }
+        List<Document> pending = new ArrayList<>();
+        facts.find(new Document("_id", new Document("$in", ids)))
+                .projection(new Document("tenantId", 1).append(DealRollups.PENDING, 1))
+                .forEach(fact -> {
+                    if (fact.containsKey(DealRollups.PENDING)) {
+                        pending.add(fact);
+                    }
+                });
+        DealRollups.settle(facts, rollups, pending);
+    }
+
     private static void upsertAll(MongoCollection<Document> collection, Map<Object, Document> byId) {
         List<WriteModel<Document>> writes = new ArrayList<>(byId.size());
         byId.forEach((id, fields) -> writes.add(new UpdateOneModel<>(
@@ -158,28 +203,64 @@ final class FactBatch {
         }
     }
 
-    private static void mergeAll(MongoCollection<Document> collection, Map<Object, List<Change>> byId) {
+    /**
+     * @param rollups the rollups fed by this collection's documents ({@link DealRollups}), or null: each written
+     *     document then carries its difference to the rollups, applied and removed after the write
+     * @param settle false only to leave this batch's differences pending, as a writer dying after its write would
+     */
+    private static void mergeAll(
+            MongoCollection<Document> collection,
+            Map<Object, List<Change>> byId,
+            MongoCollection<Document> rollups,
+            boolean settle) {
         Map<Object, List<Change>> pending = byId;
         for (int attempt = 1; ; attempt++) {
             Map<Object, Document> stored = new HashMap<>();
             collection
                     .find(new Document("_id", new Document("$in", new ArrayList<>(pending.keySet()))))
                     .forEach(doc -> stored.put(doc.get("_id"), doc));
+            if (rollups != null) {
+                List<Document> unsettled = stored.values().stream()
+                        .filter(doc -> doc.containsKey(DealRollups.PENDING))
+                        .toList();
+                if (!unsettled.isEmpty()) {
+                    // an earlier writer's difference, not yet (or not known to be) in the rollups: settled first,
+                    // so that this batch's differences start from what the rollups hold
+                    DealRollups.settle(collection, rollups, unsettled);
+                    if (attempt == ATTEMPTS) {
+                        throw new IllegalStateException("documents of " + collection.getNamespace()
+                                + " kept changing under this batch for " + ATTEMPTS + " attempts");
+                    }
+                    continue;
+                }
+            }
             List<WriteModel<Document>> writes = new ArrayList<>();
+            List<Document> toSettle = new ArrayList<>();
             long updates = 0;
             for (var entry : pending.entrySet()) {
                 Document current = stored.get(entry.getKey());
                 Document merged = current == null ? new Document("_id", entry.getKey()) : new Document(current);
                 Document changed = new Document();
                 entry.getValue().forEach(change -> change.applyTo(merged, changed));
+                long revision = current == null || current.get(REVISION) == null
+                        ? 1L
+                        : ((Number) current.get(REVISION)).longValue() + 1;
+                if (rollups != null && (current == null || !changed.isEmpty())) {
+                    List<Document> difference = DealRollups.difference(current, merged);
+                    if (!difference.isEmpty()) {
+                        Document due = new Document("r", revision).append("ops", difference);
+                        merged.put(DealRollups.PENDING, due);
+                        changed.put(DealRollups.PENDING, due);
+                        toSettle.add(merged);
+                    }
+                }
                 if (current == null) {
                     merged.put(REVISION, 1L);
                     writes.add(new InsertOneModel<>(merged));
                 } else if (!changed.isEmpty()) {
-                    Object revision = current.get(REVISION);
-                    changed.put(REVISION, revision == null ? 1L : ((Number) revision).longValue() + 1);
+                    changed.put(REVISION, revision);
                     writes.add(new UpdateOneModel<>(
-                            new Document("_id", entry.getKey()).append(REVISION, revision),
+                            new Document("_id", entry.getKey()).append(REVISION, current.get(REVISION)),
                             new Document("$set", changed)));
                     updates++;
                 }
@@ -198,6 +279,9 @@ final class FactBatch {
                 lostARace = true;
             }
             if (!lostARace) {
+                if (rollups != null && settle) {
+                    DealRollups.settle(collection, rollups, toSettle);
+                }
                 return;
             }
             if (attempt == ATTEMPTS) {

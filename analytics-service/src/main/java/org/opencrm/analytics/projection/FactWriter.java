@@ -86,9 +86,14 @@ public class FactWriter {
      * idempotent.
      */
     public void apply(List<CrmEvent> events, ProjectionCollections to) {
+        batchOf(events, to).flush(mongo);
+    }
+
+    /** The batch's writes, collected and not yet sent. */
+    FactBatch batchOf(List<CrmEvent> events, ProjectionCollections to) {
         var batch = new FactBatch(to);
         events.forEach(event -> collect(event, batch));
-        batch.flush(mongo);
+        return batch;
     }
 
     private void collect(CrmEvent event, FactBatch to) {
@@ -368,20 +373,26 @@ public class FactWriter {
 
     private void interactionLogged(InteractionLogged e, FactBatch to) {
         String clientKey = pseudonyms.of(e.tenantId(), e.aggregateId());
-        to.insertOnce(
-                new Document("_id", key(e.tenantId(), e.interactionId()))
-                        .append("tenantId", e.tenantId())
-                        .append("type", e.type().name())
-                        .append(
-                                "direction",
-                                e.direction() == null ? null : e.direction().name())
-                        .append("at", date(e.interactedAt()))
-                        .append("userId", e.userId())
-                        .append("departmentId", e.departmentId())
-                        .append("dealId", e.dealId())
-                        .append("appealTopic", e.appealTopic())
-                        .append("clientKey", clientKey),
-                to.interactions());
+        Document fact = new Document("_id", key(e.tenantId(), e.interactionId()))
+                .append("tenantId", e.tenantId())
+                .append("type", e.type().name())
+                .append(
+                        "direction",
+                        e.direction() == null ? null : e.direction().name())
+                .append("at", date(e.interactedAt()))
+                .append("userId", e.userId())
+                .append("departmentId", e.departmentId())
+                .append("dealId", e.dealId())
+                .append("appealTopic", e.appealTopic())
+                .append("clientKey", clientKey);
+        if (e.type() == InteractionType.APPEAL && e.interactedAt() != null) {
+            // inserted with the fact, settled after: the appeals report's rollup counts it once
+            fact.append(
+                    DealRollups.PENDING,
+                    DealRollups.appealPending(
+                            e.tenantId(), e.userId(), e.departmentId(), e.appealTopic(), date(e.interactedAt())));
+        }
+        to.insertOnce(fact, to.interactions());
         if (e.type() == InteractionType.CALL) {
             // The telephony call and its logged interaction describe one call: both land in one document,
             // each in its own sub-document, so whichever arrives first the result is the same.

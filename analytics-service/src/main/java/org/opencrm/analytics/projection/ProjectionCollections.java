@@ -20,7 +20,8 @@ public record ProjectionCollections(int version) {
             "call_facts",
             "task_facts",
             "team_facts",
-            "client_aliases");
+            "client_aliases",
+            "rollups");
 
     public ProjectionCollections {
         if (version < 1) {
@@ -66,6 +67,11 @@ public record ProjectionCollections(int version) {
     /** One document per merged client: the merged pseudonym and the survivor's. */
     public String clientAliases() {
         return name("client_aliases");
+    }
+
+    /** The deals report's sums per tenant and day or owner, kept exact from the deal facts ({@link DealRollups}). */
+    public String rollups() {
+        return name("rollups");
     }
 
     public List<String> all() {

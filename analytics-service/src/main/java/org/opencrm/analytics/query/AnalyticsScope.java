@@ -71,6 +71,22 @@ record AnalyticsScope(String tenantId, Kind kind, String userId, Set<String> dep
         return new Criteria().andOperator(all);
     }
 
+    /** {@link #records} for figures assembled in Java (rollup entries naming an owner, department and pipeline). */
+    boolean canSeeRecord(String ownerId, String departmentId, String pipelineId) {
+        boolean inScope = switch (kind) {
+            case TENANT -> true;
+            case DEPARTMENTS -> userId.equals(ownerId) || (departmentId != null && departments.contains(departmentId));
+            case OWN -> userId.equals(ownerId);
+            case NONE -> false;
+        };
+        return inScope
+                && (filters.ownerId() == null
+                        || kind == Kind.OWN
+                        || filters.ownerId().equals(ownerId))
+                && (filters.departmentId() == null || filters.departmentId().equals(departmentId))
+                && (filters.pipelineId() == null || filters.pipelineId().equals(pipelineId));
+    }
+
     /**
      * The same rule for figures per rep (calls, interactions, tasks), whose facts name a user and sometimes a
      * department: a rep belongs to a department when the facts say so or when the team roster lists them.

@@ -59,6 +59,20 @@ record QueryWindow(LocalDate from, LocalDate to, ZoneId zone, Granularity granul
                 : granularity.label(instant.atZone(zone).toLocalDate());
     }
 
+    /**
+     * Whether every day of the period starts on a whole UTC hour in the zone: then figures kept per UTC hour
+     * regroup exactly into the zone's days, weeks and months (true for every zone but a few with offsets like
+     * +05:30 or +05:45).
+     */
+    boolean daysStartOnWholeHours() {
+        for (LocalDate day = from; !day.isAfter(to.plusDays(1)); day = day.plusDays(1)) {
+            if (day.atStartOfDay(zone).toEpochSecond() % 3600 != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     String granularityName() {
         return granularity == null ? null : granularity.parameterValue();
     }

@@ -1,0 +1,448 @@
+package org.opencrm.analytics.projection;
+
+import com.mongodb.MongoBulkWriteException;
+import com.mongodb.bulk.BulkWriteError;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.InsertOneModel;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.WriteModel;
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.bson.Document;
+import org.bson.types.Decimal128;
+
+/**
+ * The deals report's rollups: a few documents per tenant, keyed by {@code _id}, holding the report's sums, so
+ * that the report reads a bounded number of documents whatever the number of deals.
+ *
+ * <ul>
+ *   <li>{@code <tenant>|closed|<UTC day>}: per closing hour (UTC), owner, department, pipeline and currency the
+ *       deals won and lost, their amounts and the won deals' sales cycles. Hours rather than days so that a
+ *       caller's time zone can regroup them into its own days (every zone whose midnights fall on whole UTC
+ *       hours; the report falls back to the facts for the others).
+ *   <li>{@code <tenant>|open|<owner>}: the deals open now per department, pipeline and currency, their amounts
+ *       and amounts times stage probability.
+ * </ul>
+ *
+ * <p><b>Exact under redelivery, reordering, replay and racing writers.</b> A rollup is a sum shared by many
+ * deals, so a figure bumped per event would be doubled by a redelivery. Instead each deal document's
+ * contribution ({@link #contribution}) is a function of its facts, and the rollups take the difference between a
+ * deal's contribution before and after a change, once:
+ *
+ * <ol>
+ *   <li>The deal document's compare-and-set ({@link FactBatch}) that changes its facts also stores that
+ *       difference as {@value #PENDING} {@code {r: <the document's new revision>, ops}}: the change and the
+ *       duty to apply it are one atomic write.
+ *   <li>The difference is applied to each rollup document it names with a compare-and-set of its own, which
+ *       also records the deal's revision in the rollup's {@code marks}; a rollup whose mark for the deal is
+ *       already at or past that revision has it (or a later one, which is only ever written after this one was
+ *       applied everywhere) and is left alone.
+ *   <li>Then the pending difference is removed from the deal (compare-and-set on the revision).
+ * </ol>
+ *
+ * A writer that meets a deal with a pending difference (its writer died, or is racing) applies and removes it
+ * first, then re-reads: a change is always computed against a contribution the rollups fully hold. Marks stay
+ * in the rollups; they are bounded by the deals that ever touched a rollup document (closings of one day; deals
+ * ever open for one owner).
+ */
+public final class DealRollups {
+
+    public static final String PENDING = "rollupPending";
+    public static final String ENTRIES = "e";
+    static final String MARKS = "marks";
+
+    public static final String OWNER = "o";
+    public static final String DEPARTMENT = "d";
+    public static final String PIPELINE = "p";
+    public static final String HOUR = "h";
+    public static final String CURRENCY = "c";
+    public static final String TOPIC = "t";
+
+    public static final String WON = "won";
+    public static final String WON_AMOUNT = "wonAmount";
+    public static final String LOST = "lost";
+    public static final String LOST_AMOUNT = "lostAmount";
+    public static final String CYCLE_SECONDS = "cycleSeconds";
+    public static final String DEALS = "deals";
+    public static final String VALUE = "value";
+    /** Amount times stage probability in percent: the report moves the point when it sums. */
+    public static final String WEIGHTED = "weighted";
+
+    public static final String APPEALS = "appeals";
+
+    private static final Set<String> DIMENSIONS = Set.of(OWNER, DEPARTMENT, PIPELINE, HOUR, CURRENCY, TOPIC);
+    private static final int DUPLICATE_KEY = 11000;
+    private static final int ATTEMPTS = 20;
+
+    private DealRollups() {}
+
+    public static String closedId(String tenantId, LocalDate utcDay) {
+        return escape(tenantId) + "|closed|" + utcDay;
+    }
+
+    /** Every open-pipeline document of the tenant has an id starting with this. */
+    public static String openPrefix(String tenantId) {
+        return escape(tenantId) + "|open|";
+    }
+
+    public static String openId(String tenantId, String ownerId) {
+        return openPrefix(tenantId) + part(ownerId);
+    }
+
+    public static String appealsId(String tenantId, LocalDate utcDay) {
+        return escape(tenantId) + "|appeals|" + utcDay;
+    }
+
+    /**
+     * An appeal's difference, stored on its interaction fact when it is inserted: one appeal in its UTC day's
+     * document, per hour, rep, department and topic. The fact is inserted once and never changes, so its
+     * difference is the whole contribution, under revision 1.
+     */
+    static Document appealPending(String tenantId, String userId, String departmentId, String topic, Date at) {
+        Instant hour = at.toInstant().truncatedTo(ChronoUnit.HOURS);
+        Document dims = new Document(OWNER, userId)
+                .append(DEPARTMENT, departmentId)
+                .append(TOPIC, topic)
+                .append(HOUR, Date.from(hour));
+        Document op = new Document("id", appealsId(tenantId, LocalDate.ofInstant(hour, ZoneOffset.UTC)))
+                .append("k", hour.getEpochSecond() + "|" + part(userId) + "|" + part(departmentId) + "|" + part(topic))
+                .append("dims", dims)
+                .append("inc", new Document(APPEALS, 1L));
+        return new Document("r", 1L).append("ops", List.of(op));
+    }
+
+    // ---- contributions -----------------------------------------------------------------------------------
+
+    /** What one deal document adds to the rollups: rollup id -> entry key -> entry (dimensions and figures). */
+    static Map<String, Map<String, Document>> contribution(Document deal) {
+        Map<String, Map<String, Document>> result = new LinkedHashMap<>();
+        if (deal == null) {
+            return result;
+        }
+        String tenant = deal.getString("tenantId");
+        String owner = deal.getString("ownerId");
+        String department = deal.getString("departmentId");
+        String pipeline = deal.getString("pipelineId");
+        String outcome = deal.getString("outcome");
+        Date closedAt = deal.getDate("closedAt");
+        if (tenant == null) {
+            return result;
+        }
+        if (("WON".equals(outcome) || "LOST".equals(outcome)) && closedAt != null) {
+            Instant hour = closedAt.toInstant().truncatedTo(ChronoUnit.HOURS);
+            String currency = deal.getString("closedCurrency");
+            Object amount = deal.get("closedAmount");
+            var entry = dims(owner, department, pipeline, currency).append(HOUR, Date.from(hour));
+            boolean won = "WON".equals(outcome);
+            entry.append(won ? WON : LOST, 1L);
+            if (currency != null && amount != null) {
+                entry.append(won ? WON_AMOUNT : LOST_AMOUNT, decimal(amount));
+            }
+            if (won) {
+                Object cycle = deal.get("cycleSeconds");
+                entry.append(CYCLE_SECONDS, cycle == null ? 0L : ((Number) cycle).longValue());
+            }
+            String key = hour.getEpochSecond() + "|" + key(owner, department, pipeline, currency);
+            result.computeIfAbsent(
+                            closedId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)), id -> new LinkedHashMap<>())
+                    .put(key, entry);
+        }
+        if ("OPEN".equals(deal.getString("stageKind")) && outcome == null) {
+            String currency = deal.getString("currency");
+            Object amount = deal.get("amount");
+            var entry = dims(owner, department, pipeline, currency).append(DEALS, 1L);
+            if (currency != null && amount != null) {
+                BigDecimal value = decimal(amount);
+                entry.append(VALUE, value);
+                Object probability = deal.get("stageProbability");
+                if (probability != null) {
+                    entry.append(WEIGHTED, value.multiply(decimal(probability)));
+                }
+            }
+            result.computeIfAbsent(openId(tenant, owner), id -> new LinkedHashMap<>())
+                    .put(key(owner, department, pipeline, currency), entry);
+        }
+        return result;
+    }
+
+    /**
+     * The operations that turn the rollups' share of {@code before} into that of {@code after}: one per rollup
+     * entry whose figures change, {@code {id, k, dims, inc}}. Empty when nothing the rollups hold changes.
+     */
+    static List<Document> difference(Document before, Document after) {
+        var old = contribution(before);
+        var now = contribution(after);
+        Set<String> ids = new LinkedHashSet<>(old.keySet());
+        ids.addAll(now.keySet());
+        List<Document> ops = new ArrayList<>();
+        for (String id : ids) {
+            var oldEntries = old.getOrDefault(id, Map.of());
+            var newEntries = now.getOrDefault(id, Map.of());
+            Set<String> keys = new LinkedHashSet<>(oldEntries.keySet());
+            keys.addAll(newEntries.keySet());
+            for (String key : keys) {
+                Document was = oldEntries.get(key);
+                Document is = newEntries.get(key);
+                Document dims = new Document();
+                (is != null ? is : was).forEach((name, value) -> {
+                    if (DIMENSIONS.contains(name)) {
+                        dims.put(name, value);
+                    }
+                });
+                Document inc = new Document();
+                Set<String> figures = new LinkedHashSet<>();
+                if (was != null) {
+                    figures.addAll(was.keySet());
+                }
+                if (is != null) {
+                    figures.addAll(is.keySet());
+                }
+                figures.removeAll(DIMENSIONS);
+                for (String figure : figures) {
+                    Object change = subtract(is == null ? null : is.get(figure), was == null ? null : was.get(figure));
+                    if (!isZero(change)) {
+                        inc.put(figure, stored(change));
+                    }
+                }
+                if (!inc.isEmpty()) {
+                    ops.add(new Document("id", id)
+                            .append("k", key)
+                            .append("dims", dims)
+                            .append("inc", inc));
+                }
+            }
+        }
+        return ops;
+    }
+
+    // ---- applying differences ----------------------------------------------------------------------------
+
+    /**
+     * Applies the pending differences of these deal documents to the rollups (each at most once), then removes
+     * them from the deals. Safe to run by several writers at once and again after a failure at any point.
+     */
+    static void settle(MongoCollection<Document> deals, MongoCollection<Document> rollups, List<Document> withPending) {
+        if (withPending.isEmpty()) {
+            return;
+        }
+        apply(rollups, withPending);
+        List<WriteModel<Document>> clears = new ArrayList<>(withPending.size());
+        for (Document deal : withPending) {
+            Object revision = deal.get(PENDING, Document.class).get("r");
+            // the pending difference was written together with this revision; a deal changed since holds a
+            // newer one, written only after this one was applied. Facts inserted once have no revision.
+            Document filter = new Document("_id", deal.get("_id"));
+            if (deal.containsKey(FactBatch.REVISION)) {
+                filter.append(FactBatch.REVISION, revision);
+            }
+            clears.add(new UpdateOneModel<>(filter, new Document("$unset", new Document(PENDING, ""))));
+        }
+        deals.bulkWrite(clears, new BulkWriteOptions().ordered(false));
+    }
+
+    private record Op(String mark, long revision, String tenantId, String key, Document dims, Document inc) {}
+
+    /** Applies the pending differences to the rollups, each at most once; leaves them on the deals. */
+    static void apply(MongoCollection<Document> rollups, List<Document> withPending) {
+        Map<String, List<Op>> byRollup = new LinkedHashMap<>();
+        for (Document deal : withPending) {
+            Document pending = deal.get(PENDING, Document.class);
+            long revision = ((Number) pending.get("r")).longValue();
+            String mark = escape(String.valueOf(deal.get("_id")));
+            for (Document op : pending.getList("ops", Document.class)) {
+                byRollup.computeIfAbsent(op.getString("id"), id -> new ArrayList<>())
+                        .add(new Op(
+                                mark,
+                                revision,
+                                deal.getString("tenantId"),
+                                op.getString("k"),
+                                op.get("dims", Document.class),
+                                op.get("inc", Document.class)));
+            }
+        }
+        for (int attempt = 1; ; attempt++) {
+            Document projection = new Document(FactBatch.REVISION, 1);
+            byRollup.values()
+                    .forEach(ops -> ops.forEach(op -> {
+                        projection.put(MARKS + "." + op.mark(), 1);
+                        projection.put(ENTRIES + "." + op.key(), 1);
+                    }));
+            Map<Object, Document> stored = new HashMap<>();
+            rollups.find(new Document("_id", new Document("$in", new ArrayList<>(byRollup.keySet()))))
+                    .projection(projection)
+                    .forEach(doc -> stored.put(doc.get("_id"), doc));
+            List<WriteModel<Document>> writes = new ArrayList<>();
+            long updates = 0;
+            for (var entry : byRollup.entrySet()) {
+                Document current = stored.get(entry.getKey());
+                Document marks = current == null ? new Document() : current.get(MARKS, new Document());
+                Document entries = current == null ? new Document() : current.get(ENTRIES, new Document());
+                Document set = new Document();
+                Document unset = new Document();
+                Map<String, Long> newMarks = new LinkedHashMap<>();
+                for (Op op : entry.getValue()) {
+                    Object mark = marks.get(op.mark());
+                    if (mark != null && ((Number) mark).longValue() >= op.revision()) {
+                        continue;
+                    }
+                    newMarks.put(op.mark(), op.revision());
+                    Document figures = entries.get(op.key(), Document.class);
+                    Document updated = figures == null ? new Document(op.dims()) : new Document(figures);
+                    op.inc().forEach((name, change) -> {
+                        Object sum = add(updated.get(name), change);
+                        if (isZero(sum)) {
+                            updated.remove(name);
+                        } else {
+                            updated.put(name, stored(sum));
+                        }
+                    });
+                    entries.put(op.key(), updated);
+                    if (updated.keySet().stream().allMatch(DIMENSIONS::contains)) {
+                        set.remove(ENTRIES + "." + op.key());
+                        unset.put(ENTRIES + "." + op.key(), "");
+                    } else {
+                        unset.remove(ENTRIES + "." + op.key());
+                        set.put(ENTRIES + "." + op.key(), updated);
+                    }
+                }
+                if (newMarks.isEmpty()) {
+                    continue;
+                }
+                newMarks.forEach((mark, revision) -> set.put(MARKS + "." + mark, revision));
+                if (current == null) {
+                    Document inserted = new Document("_id", entry.getKey())
+                            .append("tenantId", entry.getValue().getFirst().tenantId())
+                            .append(FactBatch.REVISION, 1L)
+                            .append(MARKS, new Document(newMarks));
+                    Document kept = new Document();
+                    entries.forEach((key, figures) -> {
+                        if (!((Document) figures).keySet().stream().allMatch(DIMENSIONS::contains)) {
+                            kept.put(key, figures);
+                        }
+                    });
+                    inserted.append(ENTRIES, kept);
+                    writes.add(new InsertOneModel<>(inserted));
+                } else {
+                    Object revision = current.get(FactBatch.REVISION);
+                    set.put(FactBatch.REVISION, ((Number) revision).longValue() + 1);
+                    Document update = new Document("$set", set);
+                    if (!unset.isEmpty()) {
+                        update.append("$unset", unset);
+                    }
+                    writes.add(new UpdateOneModel<>(
+                            new Document("_id", entry.getKey()).append(FactBatch.REVISION, revision), update));
+                    updates++;
+                }
+            }
+            if (writes.isEmpty()) {
+                return;
+            }
+            boolean lostARace;
+            try {
+                lostARace = rollups.bulkWrite(writes, new BulkWriteOptions().ordered(false))
+                                .getMatchedCount()
+                        < updates;
+            } catch (MongoBulkWriteException e) {
+                if (e.getWriteConcernError() != null
+                        || !e.getWriteErrors().stream()
+                                .map(BulkWriteError::getCode)
+                                .allMatch(code -> code == DUPLICATE_KEY)) {
+                    throw e;
+                }
+                lostARace = true;
+            }
+            if (!lostARace) {
+                return;
+            }
+            if (attempt == ATTEMPTS) {
+                throw new IllegalStateException("rollups of " + rollups.getNamespace()
+                        + " kept changing under this batch for " + ATTEMPTS + " attempts");
+            }
+            // another writer changed some of these rollups: read them again; what it applied carries its mark
+        }
+    }
+
+    // ---- values ------------------------------------------------------------------------------------------
+
+    private static Document dims(String owner, String department, String pipeline, String currency) {
+        return new Document(OWNER, owner)
+                .append(DEPARTMENT, department)
+                .append(PIPELINE, pipeline)
+                .append(CURRENCY, currency);
+    }
+
+    private static String key(String owner, String department, String pipeline, String currency) {
+        return part(owner) + "|" + part(department) + "|" + part(pipeline) + "|" + part(currency);
+    }
+
+    /** A key part: null and every string distinct, and never a {@code .} or {@code $} in a field name. */
+    private static String part(String value) {
+        return value == null ? "-" : "=" + escape(value);
+    }
+
+    private static String escape(String value) {
+        return value.replace("%", "%25").replace("|", "%7C").replace(".", "%2E").replace("$", "%24");
+    }
+
+    private static BigDecimal decimal(Object value) {
+        return switch (value) {
+            case Decimal128 d -> d.bigDecimalValue();
+            case BigDecimal b -> b;
+            case Integer i -> BigDecimal.valueOf(i);
+            case Long l -> BigDecimal.valueOf(l);
+            case Number n -> new BigDecimal(n.toString());
+            default -> throw new IllegalStateException("not a number: " + value.getClass());
+        };
+    }
+
+    private static Object subtract(Object a, Object b) {
+        return add(a, negate(b));
+    }
+
+    private static Object negate(Object value) {
+        return switch (value) {
+            case null -> null;
+            case Long l -> -l;
+            case Integer i -> -(long) i;
+            default -> decimal(value).negate();
+        };
+    }
+
+    private static Object add(Object a, Object b) {
+        if (a == null) {
+            return b;
+        }
+        if (b == null) {
+            return a;
+        }
+        if ((a instanceof Long || a instanceof Integer) && (b instanceof Long || b instanceof Integer)) {
+            return ((Number) a).longValue() + ((Number) b).longValue();
+        }
+        return decimal(a).add(decimal(b));
+    }
+
+    private static boolean isZero(Object value) {
+        return switch (value) {
+            case null -> true;
+            case Long l -> l == 0;
+            case Integer i -> i == 0;
+            default -> decimal(value).signum() == 0;
+        };
+    }
+
+    private static Object stored(Object value) {
+        return value instanceof BigDecimal b ? new Decimal128(b) : value;
+    }
+}
