@@ -214,6 +214,11 @@ const texts = {
     ownerName: "Owner",
     company: "Company",
     move: "Move",
+    adminDealSettings: "Loss reasons and document details",
+    lossReasons: "Loss reasons",
+    companyName: "Company name",
+    paymentDetails: "Payment details",
+    appealTopics: "Appeal topics",
   },
   ru: {
     appName: 'Open CRM',
@@ -429,6 +434,11 @@ const texts = {
     ownerName: "Ответственный",
     company: "Компания",
     move: "Перенести",
+    adminDealSettings: "Причины проигрыша и реквизиты",
+    lossReasons: "Причины проигрыша",
+    companyName: "Название компании",
+    paymentDetails: "Платёжные реквизиты",
+    appealTopics: "Темы обращений",
   },
 };
 

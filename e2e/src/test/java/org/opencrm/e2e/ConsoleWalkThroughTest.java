@@ -533,6 +533,14 @@ class ConsoleWalkThroughTest {
         label.sendKeys("Floor (edited) " + run);
         edit.findElement(By.cssSelector("button[type=submit]")).click();
         browser.waitFor(d -> d.findElement(By.id("admin-fields")).getText().contains("Floor (edited) " + run));
+        // an appeal topic for the call centre (contacts-service's taxonomy)
+        browser.driver.findElement(By.id("admin-topics-new")).click();
+        var topic = browser.waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("topic-form")));
+        topic.findElement(By.name("key")).sendKeys("delivery-" + run);
+        topic.findElement(By.name("label")).sendKeys("Delivery date " + run);
+        topic.findElement(By.cssSelector("button[type=submit]")).click();
+        browser.waitFor(ExpectedConditions.visibilityOfElementLocated(
+                By.cssSelector("#admin-topics tr[data-key='delivery-" + run + "']")));
         new Select(browser.driver.findElement(By.id("language"))).selectByValue("ru");
         browser.waitFor(ExpectedConditions.textToBe(By.id("nav-board"), "Воронка"));
         browser.go("board");

@@ -1,5 +1,5 @@
 // Administration: the tenant's configuration (pipelines and stages, custom fields, automation rules, teams,
-// document templates, webhooks), each created, edited and deleted as far as the owning service's API allows.
+// document templates, webhooks, loss reasons and document details, appeal topics), each created, edited and deleted as far as the owning service's API allows.
 // Every edit is a form that stays open until the service accepts it, its validation problems next to the fields;
 // pipelines, templates and teams are replaced with If-Match (a stale version is shown, not overwritten).
 import { get, post, put, request, version } from '../api.js';
@@ -19,7 +19,9 @@ export async function adminView(main) {
 
   async function load() {
     const safe = (p) => p.catch(() => []);
-    const [pipelines, fields, rules, teams, templates, webhooks] = await Promise.all([
+    const [settings, topics, pipelines, fields, rules, teams, templates, webhooks] = await Promise.all([
+      request('/api/deal-settings').catch(() => ({ data: { lossReasons: [] } })),
+      safe(get('/api/contacts/appeal-topics')),
       safe(get('/api/pipelines')),
       safe(get('/api/contacts/custom-fields')),
       safe(get('/api/automation-rules')),
@@ -60,13 +62,51 @@ export async function adminView(main) {
         cells: [w.url, (w.eventTypes || []).join(', '), w.enabled ? '✓' : `— ${w.disabledReason || ''}`],
         extra: w.enabled ? null : { label: t('enable'), run: () => post(`/api/webhooks/${enc(w.id)}/enable`) },
         remove: () => request(`/api/webhooks/${enc(w.id)}`, { method: 'DELETE' }),
-      })), () => editWebhook()));
+      })), () => editWebhook()),
+      section('admin-deal-settings', t('adminDealSettings'), [t('lossReasons'), t('companyName'), t('paymentDetails')], [{
+        key: 'settings',
+        cells: [(settings.data.lossReasons || []).map((r) => r.name || r.key).join(', '), settings.data.companyName, settings.data.paymentDetails],
+        edit: () => editSettings(settings.data, settings.etag),
+      }], null),
+      section('admin-topics', t('appealTopics'), [t('key'), t('label'), t('active')], list(topics).map((topic) => ({
+        key: topic.key,
+        cells: [topic.key, topic.label, topic.active ? '✓' : '—'],
+        edit: () => editTopic(topic),
+        remove: () => request(`/api/contacts/appeal-topics/${enc(topic.key)}`, { method: 'DELETE' }),
+      })), () => editTopic(null)));
+  }
+
+  /** Loss reasons (what a LOST move must name), and the company name and payment details printed on documents. */
+  function editSettings(current, etag) {
+    return formDialog({
+      id: 'settings-form',
+      wide: true,
+      title: t('adminDealSettings'),
+      fields: [
+        { name: 'lossReasons', label: t('lossReasons'), type: 'json', rows: 8, required: true, value: current.lossReasons, help: '[{"key": "price", "name": "Price too high"}]' },
+        { name: 'companyName', label: t('companyName'), value: current.companyName },
+        { name: 'paymentDetails', label: t('paymentDetails'), type: 'textarea', value: current.paymentDetails },
+      ],
+      submit: (v) => put('/api/deal-settings', v, etag ? { ifMatch: etag } : {}),
+    });
+  }
+
+  function editTopic(topic) {
+    return formDialog({
+      id: 'topic-form',
+      title: topic ? `${t('edit')}: ${topic.key}` : t('appealTopics'),
+      fields: [
+        { name: 'key', label: t('key'), required: true, value: topic && topic.key, readonly: Boolean(topic) },
+        { name: 'label', label: t('label'), required: true, value: topic && topic.label },
+      ],
+      submit: (v) => put(`/api/contacts/appeal-topics/${enc(v.key)}`, { label: v.label }),
+    });
   }
 
   /** One table per kind of configuration, with "+ New" and, per row, edit / delete where the API has them. */
   function section(id, title, headers, rows, create) {
-    const add = h('button.secondary', { type: 'button', id: `${id}-new` }, '+ ', t('new'));
-    add.addEventListener('click', () => run(create));
+    const add = create ? h('button.secondary', { type: 'button', id: `${id}-new` }, '+ ', t('new')) : null;
+    if (add) add.addEventListener('click', () => run(create));
     const hasActions = rows.some((r) => r.edit || r.remove || r.extra);
     return h('section.panel', { id, 'aria-label': title },
       h('div.section-head', {}, h('h2', {}, title), add),
