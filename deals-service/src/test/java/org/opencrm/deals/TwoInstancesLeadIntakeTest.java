@@ -36,6 +36,8 @@ import org.springframework.core.env.Environment;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 /**
  * A second deals-service instance on the same database, broker and consumer group as the test's own, with
@@ -56,11 +58,25 @@ class TwoInstancesLeadIntakeTest extends DealsTestSupport {
     @Autowired
     MongoTemplate mongo;
 
+    @Autowired
+    KafkaListenerEndpointRegistry listeners;
+
+    /** The shared context's contacts listener, run with one thread during this test (see {@link #oneThreadEach}). */
+    private static ConcurrentMessageListenerContainer<?, ?> contactsListener;
+
+    private static int contactsListenerConcurrency;
+
     @AfterAll
     static void stopSecondInstance() {
         if (second != null) {
             second.close();
             second = null;
+        }
+        if (contactsListener != null) {
+            contactsListener.stop();
+            contactsListener.setConcurrency(contactsListenerConcurrency);
+            contactsListener.start();
+            contactsListener = null;
         }
     }
 
@@ -93,6 +109,7 @@ class TwoInstancesLeadIntakeTest extends DealsTestSupport {
             assertThat(partitions)
                     .as("partitions of %s (declared by the platform with 3)", Topics.CONTACTS)
                     .isGreaterThan(1);
+            oneThreadEach();
             startSecondInstance();
             // Each instance has one consumer of the contacts topic: two members holding all its partitions.
             byInstance = await("two members of group " + GROUP + " sharing every partition of " + Topics.CONTACTS)
@@ -168,6 +185,7 @@ class TwoInstancesLeadIntakeTest extends DealsTestSupport {
         }
         Map<String, Object> properties = new HashMap<>(TestJwts.springProperties());
         properties.put("server.port", "0");
+        properties.put("crm.consumer.concurrency", "1");
         properties.put("spring.mongodb.uri", environment.getProperty("spring.mongodb.uri"));
         properties.put("spring.kafka.bootstrap-servers", environment.getProperty("spring.kafka.bootstrap-servers"));
         // As command-line arguments, so they outrank application.yml like the test context's properties do.
@@ -175,6 +193,30 @@ class TwoInstancesLeadIntakeTest extends DealsTestSupport {
                 .map(p -> "--" + p.getKey() + "=" + p.getValue())
                 .toArray(String[]::new);
         second = new SpringApplicationBuilder(DealsApplication.class).run(args);
+    }
+
+    /**
+     * The platform runs a listener thread per partition (crm.consumer.concurrency), so one instance alone would hold
+     * every partition of the contacts topic. This test is about two instances each consuming part of it: the
+     * shared context's contacts listener, and the second instance's, run one consumer each, as two single-threaded
+     * instances would. Restored after the test.
+     */
+    private void oneThreadEach() {
+        for (var container : listeners.getListenerContainers()) {
+            if (container instanceof ConcurrentMessageListenerContainer<?, ?> concurrent
+                    && java.util.Arrays.asList(
+                                    concurrent.getContainerProperties().getTopics())
+                            .contains(Topics.CONTACTS)) {
+                contactsListenerConcurrency = concurrent.getConcurrency();
+                concurrent.stop();
+                concurrent.setConcurrency(1);
+                concurrent.start();
+                contactsListener = concurrent;
+            }
+        }
+        assertThat(contactsListener)
+                .as("the contacts listener of the shared context")
+                .isNotNull();
     }
 
     /** The contacts topic's partitions held by each member of the group that holds any. */
