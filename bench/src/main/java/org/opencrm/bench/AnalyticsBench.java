@@ -1,8 +1,10 @@
 package org.opencrm.bench;
 
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.InsertManyOptions;
 import java.io.IOException;
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,6 +39,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.bson.Document;
+import org.bson.types.Decimal128;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChartBuilder;
 import org.opencrm.events.CrmEvent;
@@ -77,6 +80,8 @@ final class AnalyticsBench {
             "interaction_facts_v1",
             "call_facts_v1",
             "task_facts_v1");
+    /** The deals and appeals reports' sums (DealRollups), scaled rather than copied: no per-deal documents. */
+    static final String ROLLUPS = "rollups_v1";
     /** Fields holding client pseudonyms: each copy gets its own clients. */
     static final List<String> CLIENT_FIELDS = List.of("clientKey", "clientKeys", "mergedKey", "survivorKey");
 
@@ -169,9 +174,12 @@ final class AnalyticsBench {
         Bench.log(String.format(
                 "B3 filled to %,d deals (%,d events' facts) in %.1f s: %s", deals, events, fillSeconds, counts));
 
-        // 6. every report under load
+        // the deals report again at the full size: the scaled rollups give the copies' figures too
+        var filledCheck = checkDeals(http, analytics.baseUrl(), tally, copies + 1);
+
+        // 6. every report (or those -Dbench.b3.reports names) under load
         var runs = new LinkedHashMap<Query, Load.Run>();
-        for (var query : QUERIES) {
+        for (var query : selectedQueries()) {
             Bench.log("B3 query " + query.name() + " (load " + Machine.loadAverage() + ")");
             var run = measure(query.name(), options.load(), () -> http.ok(analytics.baseUrl() + query.path()));
             runs.put(query, run);
@@ -207,7 +215,9 @@ final class AnalyticsBench {
                 .setup("serviceJavaOptions", String.join(" ", cluster.serviceJavaOptions()))
                 .setup(
                         "queries",
-                        QUERIES.stream().map(q -> q.name() + " " + q.path()).toList());
+                        selectedQueries().stream()
+                                .map(q -> q.name() + " " + q.path())
+                                .toList());
 
         result.figure(
                 "raw KafkaConsumer",
@@ -242,6 +252,7 @@ final class AnalyticsBench {
                         "complete",
                         ingestion.complete()));
         result.figure("figures of the ingested history", "check", check);
+        result.figure("deals report at the full size", "check", filledCheck);
         result.ratio("analytics ingestion / raw consumer", "events/s", ingestion.rate(), raw.rate(), false);
         result.ratio("analytics ingestion / consumer + decode", "events/s", ingestion.rate(), decoded.rate(), false);
         result.target("ingestion >= 5,000 events/s", ingestion.rate(), ">=", 5_000);
@@ -600,6 +611,35 @@ final class AnalyticsBench {
         return Bench.values("won", won, "lost", lost, "leads", leads, "equalToTheHistory", true);
     }
 
+    /** The year's won and lost deals: the history's times {@code factor}. */
+    private static Map<String, Object> checkDeals(LongHttp http, String base, AnalyticsHistory.Tally tally, int factor)
+            throws Exception {
+        String year = "from=" + AnalyticsHistory.FIRST_DAY + "&to=" + AnalyticsHistory.LAST_DAY + "&timeZone=UTC";
+        var deals = http.ok(base + "/api/analytics/deals?" + year);
+        long won = 0;
+        long lost = 0;
+        for (JsonNode row : deals.path("rows")) {
+            won += row.path("won").asLong();
+            lost += row.path("lost").asLong();
+        }
+        if (won != tally.won * factor || lost != tally.lost * factor) {
+            throw new IllegalStateException(String.format(
+                    "the filled deals report disagrees: won %d/%d, lost %d/%d",
+                    won, tally.won * factor, lost, tally.lost * factor));
+        }
+        return Bench.values("won", won, "lost", lost, "equalToTheHistoryTimesCopies", true);
+    }
+
+    /** The reports named by {@code -Dbench.b3.reports=deals,appeals} (default: all). */
+    static List<Query> selectedQueries() {
+        String names = System.getProperty("bench.b3.reports", "");
+        if (names.isBlank()) {
+            return QUERIES;
+        }
+        var wanted = List.of(names.split(","));
+        return QUERIES.stream().filter(q -> wanted.contains(q.name())).toList();
+    }
+
     // ---- full size -------------------------------------------------------------------------------------------
 
     private static Map<String, Object> fill(MongoDatabase db, int copies) {
@@ -624,7 +664,39 @@ final class AnalyticsBench {
             }
             counts.put(name, (long) source.size() * (copies + 1));
         }
+        counts.put(ROLLUPS, scaleRollups(db.getCollection(ROLLUPS), copies + 1));
         return counts;
+    }
+
+    /**
+     * The rollups as the service would have kept them had it ingested every copy: each copy is
+     * the ingested stories with other ids (same owners, departments, pipelines, amounts and times), so each
+     * copy adds exactly the ingested stories' sums: every count and amount times the number of stories' copies.
+     */
+    private static long scaleRollups(MongoCollection<Document> rollups, int factor) {
+        long documents = 0;
+        for (Document doc : rollups.find().batchSize(500).into(new ArrayList<Document>())) {
+            Document entries = doc.get("e", Document.class);
+            if (entries == null) {
+                continue;
+            }
+            for (Object value : entries.values()) {
+                Document entry = (Document) value;
+                for (var field : new ArrayList<>(entry.keySet())) {
+                    Object figure = entry.get(field);
+                    if (figure instanceof Long l) {
+                        entry.put(field, l * factor);
+                    } else if (figure instanceof Integer i) {
+                        entry.put(field, (long) i * factor);
+                    } else if (figure instanceof Decimal128 d) {
+                        entry.put(field, new Decimal128(d.bigDecimalValue().multiply(BigDecimal.valueOf(factor))));
+                    }
+                }
+            }
+            rollups.replaceOne(new Document("_id", doc.get("_id")), doc);
+            documents++;
+        }
+        return documents;
     }
 
     /** Story {@code i}'s facts as story copy {@code k}: its ids renamed, its client pseudonyms made its own. */
