@@ -551,7 +551,7 @@ class ConsoleWalkThroughTest {
 
     @Test
     @Order(130)
-    void onATabletTheBoardScrollsSidewaysAndTheCardStacks() {
+    void onATabletTheBoardScrollsSidewaysTheCardStacksAndADealMovesByKeyboard() {
         try {
             browser.driver.manage().window().setSize(new Dimension(1024, 768));
             browser.go("board");
@@ -559,6 +559,31 @@ class ConsoleWalkThroughTest {
             // keyboard: Tab from the skip link reaches the navigation, Enter follows it
             browser.driver.findElement(By.tagName("body")).sendKeys(Keys.TAB);
             assertThat(browser.driver.switchTo().activeElement().getText()).isEqualTo("Skip to content");
+            // a move without the pointer: the card's list (arrow key: the next stage), Tab to "Move", Enter
+            var handMade = browser.waitFor(ExpectedConditions.visibilityOfElementLocated(
+                    By.cssSelector("article.card[data-title='Balcony glazing " + run + "']")));
+            String handMadeId = handMade.getAttribute("data-deal");
+            var list = handMade.findElement(By.cssSelector("select.move"));
+            list.sendKeys(Keys.DOWN);
+            assertThat(admin.get("/api/deals/" + handMadeId)
+                            .ok()
+                            .json()
+                            .get("stage")
+                            .asString())
+                    .isEqualTo("first-call");
+            list.sendKeys(Keys.TAB);
+            browser.driver.switchTo().activeElement().sendKeys(Keys.ENTER);
+            await().atMost(STEP)
+                    .until(
+                            () -> admin.get("/api/deals/" + handMadeId)
+                                    .ok()
+                                    .json()
+                                    .get("stage")
+                                    .asString(),
+                            "measurement"::equals);
+            browser.waitFor(d -> !d.findElements(By.cssSelector(
+                            "section.column[data-stage='measurement'] article.card[data-deal='" + handMadeId + "']"))
+                    .isEmpty());
             browser.screenshot("13-board-tablet-landscape");
             browser.driver.manage().window().setSize(new Dimension(768, 1024));
             browser.go("contact/" + contactId);
