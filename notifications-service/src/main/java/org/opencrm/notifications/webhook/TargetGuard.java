@@ -18,22 +18,65 @@ import org.springframework.stereotype.Component;
  * Keeps webhooks from reaching into the platform's own network (SSRF): a target whose host resolves to a
  * loopback, private, link-local, carrier-grade NAT, unique-local, reserved or wildcard address (also written as an
  * IPv4-mapped, IPv4-compatible, NAT64 or 6to4 IPv6 address, or in decimal) is refused unless the
- * host is on the configured allow-list. Checked when a subscription is saved and again before every send,
+ * host is on the configured allow-list. Checked when a subscription is saved and again when every send
+ * resolves the host: the sender connects only to the addresses this check passed ({@link #addressesToConnect}),
  * because DNS answers change. Redirects are never followed.
  */
 @Component
 class TargetGuard {
 
+    /** How a host name becomes addresses: the system's resolver, or a test's. */
+    interface NameResolver {
+        InetAddress[] resolve(String host) throws UnknownHostException;
+    }
+
+    /** A host whose addresses include an internal one: the connection is never opened. */
+    static final class RefusedTarget extends UnknownHostException {
+        RefusedTarget(String host) {
+            super(host + " resolves to a loopback, private or link-local address");
+        }
+    }
+
     private final Set<String> allowed;
+    private final NameResolver resolver;
 
     @Autowired
     TargetGuard(NotificationsProperties properties) {
-        this(properties.webhooks().allowedHosts());
+        this(properties.webhooks().allowedHosts(), InetAddress::getAllByName);
     }
 
     TargetGuard(Collection<String> allowedHosts) {
+        this(allowedHosts, InetAddress::getAllByName);
+    }
+
+    TargetGuard(Collection<String> allowedHosts, NameResolver resolver) {
         this.allowed =
                 allowedHosts.stream().map(h -> h.toLowerCase(Locale.ROOT)).collect(Collectors.toUnmodifiableSet());
+        this.resolver = resolver;
+    }
+
+    /**
+     * The addresses a webhook's connection may use for {@code host}, resolved once: the HTTP client connects to
+     * exactly these, so a DNS answer that changes between the check and the connection (rebinding) cannot
+     * send the request inside.
+     *
+     * @throws RefusedTarget when an address is internal and neither it nor the host is allow-listed
+     */
+    InetAddress[] addressesToConnect(String host) throws UnknownHostException {
+        String name = host.toLowerCase(Locale.ROOT);
+        if (name.startsWith("[") && name.endsWith("]")) {
+            name = name.substring(1, name.length() - 1);
+        }
+        InetAddress[] addresses = resolver.resolve(name);
+        if (allowed.contains(name)) {
+            return addresses;
+        }
+        for (InetAddress address : addresses) {
+            if (!allowed.contains(address.getHostAddress().toLowerCase(Locale.ROOT)) && internal(address)) {
+                throw new RefusedTarget(name);
+            }
+        }
+        return addresses;
     }
 
     /** @return null if the target may be called, else why not */
@@ -48,28 +91,14 @@ class TargetGuard {
         if (url.getUserInfo() != null) {
             return "must not carry credentials";
         }
-        String host = url.getHost().toLowerCase(Locale.ROOT);
-        if (host.startsWith("[") && host.endsWith("]")) {
-            host = host.substring(1, host.length() - 1);
-        }
-        if (allowed.contains(host)) {
-            return null;
-        }
-        InetAddress[] addresses;
         try {
-            addresses = InetAddress.getAllByName(host);
+            addressesToConnect(url.getHost());
+            return null;
+        } catch (RefusedTarget e) {
+            return "resolves to a loopback, private or link-local address";
         } catch (UnknownHostException e) {
             return "host does not resolve";
         }
-        for (InetAddress address : addresses) {
-            if (allowed.contains(address.getHostAddress().toLowerCase(Locale.ROOT))) {
-                continue;
-            }
-            if (internal(address)) {
-                return "resolves to a loopback, private or link-local address";
-            }
-        }
-        return null;
     }
 
     static boolean internal(InetAddress a) {
