@@ -73,6 +73,7 @@ class TaskEventsRedeliveryPropertyTest {
     private static EventIntake intake;
     private static int tries;
     private static int delivered;
+    private static int same;
 
     @BeforeContainer
     static void context() throws Exception {
@@ -85,7 +86,7 @@ class TaskEventsRedeliveryPropertyTest {
     @AfterContainer
     static void figures() {
         System.out.println("[reliability] notifications-service EventIntake.tasks: " + tries + " tries, " + delivered
-                + " deliveries, every try the same state as once in order");
+                + " deliveries, " + same + " tries with the same state as once in order");
     }
 
     /**
@@ -116,6 +117,7 @@ class TaskEventsRedeliveryPropertyTest {
                                 .map(TaskEventsRedeliveryPropertyTest::describe)
                                 .toList())
                 .isEqualTo(onceInOrder);
+        same++;
     }
 
     private static void deliver(List<CrmEvent> events) {
