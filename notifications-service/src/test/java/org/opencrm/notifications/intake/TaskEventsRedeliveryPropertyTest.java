@@ -25,6 +25,8 @@ import org.opencrm.events.tasks.TaskOverdue;
 import org.opencrm.events.tasks.TaskReassigned;
 import org.opencrm.events.teams.TeamMember;
 import org.opencrm.events.teams.TeamUpdated;
+import org.opencrm.platform.events.EventRecords;
+import org.opencrm.testkit.Redelivery;
 import org.opencrm.testkit.UseTestInfrastructure;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -123,7 +125,7 @@ class TaskEventsRedeliveryPropertyTest {
     private static void deliver(List<CrmEvent> events) {
         long offset = 0;
         for (CrmEvent event : events) {
-            intake.tasks(Redelivery.record(event, offset++));
+            intake.tasks(Redelivery.record(EventRecords.toRecord(event, "/crm/test"), event.occurredAt(), offset++));
             delivered++;
         }
     }
@@ -144,7 +146,7 @@ class TaskEventsRedeliveryPropertyTest {
                 true,
                 List.of("clara"),
                 members);
-        intake.teams(Redelivery.record(team, 0));
+        intake.teams(Redelivery.record(EventRecords.toRecord(team, "/crm/test"), team.occurredAt(), 0));
     }
 
     private static List<CrmEvent> history(String tenant, List<List<Integer>> tasks) {

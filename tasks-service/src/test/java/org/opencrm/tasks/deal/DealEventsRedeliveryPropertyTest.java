@@ -30,6 +30,8 @@ import org.opencrm.events.deals.DealReopened;
 import org.opencrm.events.deals.DealStageChanged;
 import org.opencrm.events.deals.DealUpdated;
 import org.opencrm.events.deals.DealWon;
+import org.opencrm.platform.events.EventRecords;
+import org.opencrm.testkit.Redelivery;
 import org.opencrm.testkit.UseTestInfrastructure;
 import org.opencrm.testkit.jwt.TestJwts;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -116,7 +118,7 @@ class DealEventsRedeliveryPropertyTest {
     private static void deliver(List<CrmEvent> events) {
         long offset = 0;
         for (CrmEvent event : events) {
-            listener.on(Redelivery.record(event, offset++));
+            listener.on(Redelivery.record(EventRecords.toRecord(event, "/crm/test"), event.occurredAt(), offset++));
             delivered++;
         }
     }

@@ -1,4 +1,4 @@
-package org.opencrm.tasks.deal;
+package org.opencrm.testkit;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -13,19 +13,18 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.record.TimestampType;
 import org.bson.Document;
-import org.opencrm.events.CrmEvent;
-import org.opencrm.platform.events.EventRecords;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 
 /**
- * What issue #12 item 4's property needs (docs/reliability.md): a delivery of an event history as Kafka may give it
- * to a consumer, and a tenant's state in the database to compare.
+ * What the consumers' redelivery properties need (issue #12 item 4, docs/reliability.md): a delivery of an event
+ * history as Kafka may give it to a consumer, and a tenant's state in the database to compare.
  */
-final class Redelivery {
+public final class Redelivery {
 
     private Redelivery() {}
 
@@ -34,7 +33,7 @@ final class Redelivery {
      * copies come later at random (a redelivery after a rebalance or a failed commit re-reads what was already
      * applied), and the aggregates' sequences are interleaved at random (their partitions are independent).
      */
-    static <E> List<E> redeliveredAndInterleaved(List<E> history, Function<E, String> key, Random random) {
+    public static <E> List<E> redeliveredAndInterleaved(List<E> history, Function<E, String> key, Random random) {
         Map<String, List<E>> perKey = new LinkedHashMap<>();
         for (E event : history) {
             List<E> sequence = perKey.computeIfAbsent(key.apply(event), k -> new ArrayList<>());
@@ -66,14 +65,17 @@ final class Redelivery {
         return result;
     }
 
-    /** The record a listener gets for the event, as the broker hands it over. */
-    static ConsumerRecord<String, String> record(CrmEvent event, long offset) {
-        var produced = EventRecords.toRecord(event, "/crm/test");
+    /**
+     * The record a listener gets, as the broker hands it over, for what the service's producer would send
+     * ({@code EventRecords.toRecord(event, source)}), stamped with the event's time.
+     */
+    public static ConsumerRecord<String, String> record(
+            ProducerRecord<String, String> produced, Instant occurredAt, long offset) {
         return new ConsumerRecord<>(
                 produced.topic(),
                 0,
                 offset,
-                event.occurredAt().toEpochMilli(),
+                occurredAt.toEpochMilli(),
                 TimestampType.CREATE_TIME,
                 -1,
                 -1,
@@ -88,12 +90,12 @@ final class Redelivery {
      * days and millisecond numbers in ids (a consumer's own clock) masked, sets of applied event ids sorted, outboxes left out (the
      * relay empties them on its own schedule).
      */
-    static String snapshot(MongoTemplate mongo, String tenant, Set<String> kept) {
+    public static String snapshot(MongoTemplate mongo, String tenant, Set<String> kept) {
         return snapshot(mongo, tenant, kept, Set.of());
     }
 
     /** {@link #snapshot}, without the {@code ignored} fields (a delivery's attempts, which a worker changes on its own). */
-    static String snapshot(MongoTemplate mongo, String tenant, Set<String> kept, Set<String> ignored) {
+    public static String snapshot(MongoTemplate mongo, String tenant, Set<String> kept, Set<String> ignored) {
         var collections = new TreeMap<String, List<String>>();
         for (String collection : mongo.getCollectionNames()) {
             if (kept.contains(collection)) {
@@ -113,7 +115,7 @@ final class Redelivery {
     }
 
     /** Removes the tenant's documents from every collection but {@code kept}. */
-    static void wipe(MongoTemplate mongo, String tenant, Set<String> kept) {
+    public static void wipe(MongoTemplate mongo, String tenant, Set<String> kept) {
         for (String collection : mongo.getCollectionNames()) {
             if (!kept.contains(collection)) {
                 mongo.remove(tenantOf(tenant), collection);
