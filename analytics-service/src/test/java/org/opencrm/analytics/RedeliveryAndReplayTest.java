@@ -58,6 +58,11 @@ class RedeliveryAndReplayTest extends AnalyticsTestSupport {
         assertThat(status.get("buildingVersion").isNull()).isTrue();
         assertThat(status.get("rebuild").get("progress").asDouble()).isEqualTo(1.0);
         assertThat(status.get("rebuild").get("requestedBy").asString()).isEqualTo("admin");
+        var seenByAnotherTenant = report("/api/analytics/rebuild", admin(during.tenant));
+        assertThat(seenByAnotherTenant.get("rebuild").get("state").asString()).isEqualTo("COMPLETED");
+        assertThat(seenByAnotherTenant.get("rebuild").get("requestedBy").isNull())
+                .as("another tenant's user id")
+                .isTrue();
 
         assertAllFigures(admin);
         awaitConsumed();

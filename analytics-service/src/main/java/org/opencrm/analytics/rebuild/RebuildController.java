@@ -8,7 +8,12 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Starts a rebuild of the projections by replay, and shows its progress. Administrators only. */
+/**
+ * Starts a rebuild of the projections by replay, and shows its progress. Administrators only. The projections
+ * are the installation's (one replay rebuilds every tenant's figures, while queries keep answering from the
+ * current version), so any tenant's administrator may start it once no other runs; only the starter's own
+ * tenant sees who started it.
+ */
 @RestController
 @RequestMapping("/api/analytics/rebuild")
 @PreAuthorize("hasRole('ADMIN')")
@@ -25,11 +30,11 @@ class RebuildController {
     ResponseEntity<RebuildStatus> start(CurrentUser user) {
         return ResponseEntity.accepted()
                 .header("Location", "/api/analytics/rebuild")
-                .body(rebuilds.start(user.userId()));
+                .body(rebuilds.start(user.userId(), user.tenantId()));
     }
 
     @GetMapping
-    RebuildStatus status() {
-        return rebuilds.status();
+    RebuildStatus status(CurrentUser user) {
+        return rebuilds.status(user.tenantId());
     }
 }

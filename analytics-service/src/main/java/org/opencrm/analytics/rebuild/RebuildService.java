@@ -96,7 +96,7 @@ public class RebuildService implements DisposableBean {
      *
      * @throws ConflictException when another rebuild is running
      */
-    public RebuildStatus start(String requestedBy) {
+    public RebuildStatus start(String requestedBy, String requestedByTenant) {
         var state = pointer.read();
         if (state.building() != null) {
             if (!pointer.releaseStale(Instant.now().minus(properties.rebuildStaleAfter()))) {
@@ -112,6 +112,7 @@ public class RebuildService implements DisposableBean {
         var status = new Document("version", version)
                 .append("state", "RUNNING")
                 .append("requestedBy", requestedBy)
+                .append("requestedByTenant", requestedByTenant)
                 .append("previousVersion", state.current())
                 .append("startedAt", now)
                 .append("heartbeatAt", now)
@@ -122,11 +123,12 @@ public class RebuildService implements DisposableBean {
         }
         log.info("Rebuilding the analytics projections as version {} (current: {})", version, state.current());
         executor.submit(() -> run(version));
-        return status();
+        return status(requestedByTenant);
     }
 
-    public RebuildStatus status() {
-        return RebuildStatus.of(pointer.read(), pointer.rebuildStatus());
+    /** The status as a caller of {@code callerTenant} sees it: who started the rebuild only if it was their tenant. */
+    public RebuildStatus status(String callerTenant) {
+        return RebuildStatus.of(pointer.read(), pointer.rebuildStatus(), callerTenant);
     }
 
     private void run(int version) {

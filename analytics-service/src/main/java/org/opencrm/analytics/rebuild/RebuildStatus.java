@@ -16,6 +16,7 @@ public record RebuildStatus(int currentVersion, Integer buildingVersion, Rebuild
 
     /**
      * @param state {@code RUNNING}, {@code COMPLETED} or {@code FAILED}
+     * @param requestedBy the user who started it, when the caller is of that user's tenant; else null
      * @param progress share of the topics' records replayed so far, 0 to 1; null until the replay knows its end
      * @param error why it failed, in words for the client (details are in the service log)
      */
@@ -28,11 +29,16 @@ public record RebuildStatus(int currentVersion, Integer buildingVersion, Rebuild
             Double progress,
             String error) {}
 
-    static RebuildStatus of(ProjectionPointer.State pointer, Document rebuild) {
-        return new RebuildStatus(pointer.current(), pointer.building(), rebuild == null ? null : rebuild(rebuild));
+    /**
+     * The projections are the installation's, so every tenant's administrator sees the same rebuild; who
+     * started it is a user id of one tenant and is shown to that tenant only.
+     */
+    static RebuildStatus of(ProjectionPointer.State pointer, Document rebuild, String callerTenant) {
+        return new RebuildStatus(
+                pointer.current(), pointer.building(), rebuild == null ? null : rebuild(rebuild, callerTenant));
     }
 
-    private static Rebuild rebuild(Document status) {
+    private static Rebuild rebuild(Document status, String callerTenant) {
         Number replayed = status.get("replayed", Number.class);
         Number total = status.get("total", Number.class);
         Double progress = total == null
@@ -41,7 +47,7 @@ public record RebuildStatus(int currentVersion, Integer buildingVersion, Rebuild
         return new Rebuild(
                 status.getInteger("version"),
                 status.getString("state"),
-                status.getString("requestedBy"),
+                callerTenant.equals(status.getString("requestedByTenant")) ? status.getString("requestedBy") : null,
                 instant(status.getDate("startedAt")),
                 instant(status.getDate("finishedAt")),
                 progress,
