@@ -204,11 +204,25 @@ public class PlatformExceptionHandler extends ResponseEntityExceptionHandler {
         com.mongodb.MongoSocketException.class
     })
     ResponseEntity<Object> handleUnavailable(Exception ex, WebRequest request) {
+        // A read that timed out is as often a long query (a report over a large period) as a dead server
         var problem = ProblemType.SERVICE_UNAVAILABLE.problem(
-                "The service cannot reach its database right now. Try again in a few seconds.");
+                readTimedOut(ex)
+                        ? "The database did not answer in time: it may be unreachable, or the request asks for more"
+                                + " than one query may take. Try again in a few seconds, or narrow the request."
+                        : "The service cannot reach its database right now. Try again in a few seconds.");
         var headers = new HttpHeaders();
         headers.set(HttpHeaders.RETRY_AFTER, Long.toString(UNAVAILABLE_RETRY_AFTER_SECONDS));
         return handleExceptionInternal(ex, problem, headers, HttpStatus.SERVICE_UNAVAILABLE, request);
+    }
+
+    private static boolean readTimedOut(Throwable ex) {
+        for (Throwable t = ex; t != null; t = t.getCause()) {
+            if (t instanceof com.mongodb.MongoSocketReadTimeoutException
+                    || t instanceof com.mongodb.MongoExecutionTimeoutException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Raised outside the filter chain's reach (method security, {@code CurrentUser.current()}) or handed over by it. */

@@ -282,6 +282,17 @@ class ProblemResponsesTest extends PlatformWebTest {
     }
 
     @Test
+    void aQueryThatOutlivesTheDatabaseReadTimeoutIs503SayingSoNotThatTheDatabaseIsUnreachable() {
+        var response = get("/test/slow-query").token(token).send();
+
+        JsonNode problem = assertProblem(response, ProblemType.SERVICE_UNAVAILABLE, "/test/slow-query");
+        assertThat(problem.path("detail").asString())
+                .contains("did not answer in time")
+                .doesNotContain("cannot reach");
+        assertThat(response.header("Retry-After")).isEqualTo("5");
+    }
+
+    @Test
     void anUnexpectedFailureIs500WithATraceIdAndNoExceptionText() {
         var response = get("/test/boom").token(token).send();
 

@@ -1,15 +1,19 @@
 package org.opencrm.platform.web;
 
+import com.mongodb.MongoSocketReadTimeoutException;
+import com.mongodb.ServerAddress;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.opencrm.platform.security.CurrentUser;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.DuplicateKeyException;
 import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.http.HttpStatus;
@@ -131,6 +135,17 @@ public class TestController {
     @GetMapping("/test/source")
     Map<String, String> source(@RequestHeader("X-Request-Source") String source) {
         return Map.of("source", source);
+    }
+
+    /** What MongoTemplate throws when a query outlives crm.mongodb.read-timeout (a long aggregation). */
+    @GetMapping("/test/slow-query")
+    void slowQuery() {
+        throw new DataAccessResourceFailureException(
+                "Timeout while receiving message",
+                new MongoSocketReadTimeoutException(
+                        "Timeout while receiving message",
+                        new ServerAddress("db", 27017),
+                        new SocketTimeoutException("Read timed out")));
     }
 
     @GetMapping("/test/boom")
