@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.function.Consumer;
 import org.opencrm.events.Actor;
 import org.opencrm.events.tasks.ReassignmentReason;
 import org.opencrm.platform.consumer.EventIds;
@@ -16,6 +17,7 @@ import org.opencrm.platform.web.NotFoundException;
 import org.opencrm.tasks.contact.ContactMerges;
 import org.opencrm.tasks.deal.DealState;
 import org.opencrm.tasks.deal.Deals;
+import org.springframework.dao.OptimisticLockingFailureException;
 import org.springframework.stereotype.Service;
 
 /** The task commands: load, let the task decide, save once. */
@@ -70,6 +72,26 @@ class TaskService {
         return tasks.save(Task.create(Task.newTaskId(), user.tenantId(), draft, actor(user), clock.instant()));
     }
 
+    /**
+     * Applies a user's change and saves it. Without If-Match the change is meant for the task as it is now, so
+     * when a background step (a due-soon reminder, an overdue mark, an escalation: {@code DueScanner}) saved the
+     * task between this command's read and its save, the change is applied once more to the newer copy instead of
+     * answering the user 409. With If-Match the client named the version it saw, and a conflict stays theirs.
+     */
+    private Task saveChange(CurrentUser user, String id, String ifMatch, Task task, Consumer<Task> change) {
+        change.accept(task);
+        try {
+            return tasks.save(task);
+        } catch (OptimisticLockingFailureException concurrentBackgroundStep) {
+            if (ifMatch != null) {
+                throw concurrentBackgroundStep;
+            }
+            var newer = get(user, id);
+            change.accept(newer);
+            return tasks.save(newer);
+        }
+    }
+
     Task get(CurrentUser user, String id) {
         return tasks.repository()
                 .findById(id)
@@ -99,8 +121,9 @@ class TaskService {
     Task cancel(CurrentUser user, String id, String reason, String ifMatch) {
         var task = get(user, id);
         ETags.checkIfMatch(ifMatch, task.getVersion());
-        task.cancel(reason == null ? "MANUAL" : reason, actor(user), clock.instant());
-        var saved = tasks.save(task);
+        Instant now = clock.instant();
+        var saved = saveChange(
+                user, id, ifMatch, task, t -> t.cancel(reason == null ? "MANUAL" : reason, actor(user), now));
         if (saved.dealId() != null) {
             deals.taskEnded(saved.getTenantId(), saved.dealId(), saved.getId());
         }
@@ -164,8 +187,13 @@ class TaskService {
                     new DealsClient.CloseRequest(outcome, close.lossReason(), close.comment()),
                     authorization);
         }
-        task.complete(request.outcome(), nextStepId, request.closeDeal() != null, actor(user), now);
-        var saved = tasks.save(task);
+        String nextStep = nextStepId;
+        var saved = saveChange(user, id, ifMatch, task, t -> {
+            if (!t.isOpen()) {
+                throw new TaskClosedException(t.getId(), t.status());
+            }
+            t.complete(request.outcome(), nextStep, request.closeDeal() != null, actor(user), now);
+        });
         completed.increment();
         if (saved.dealId() != null) {
             deals.taskEnded(saved.getTenantId(), saved.dealId(), saved.getId());
