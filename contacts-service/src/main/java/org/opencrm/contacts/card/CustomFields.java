@@ -7,7 +7,6 @@ import java.time.LocalDate;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -61,8 +60,15 @@ class CustomFields {
         if (request.type() == null) {
             errors.add(new FieldViolation("type", "must not be null"));
         }
-        List<String> options =
-                request.options() == null ? List.of() : List.copyOf(new LinkedHashSet<>(request.options()));
+        if (request.options() != null && request.options().stream().anyMatch(o -> o == null || o.isBlank())) {
+            errors.add(new FieldViolation("options", "must not contain empty or null values"));
+        }
+        List<String> options = request.options() == null
+                ? List.of()
+                : request.options().stream()
+                        .filter(o -> o != null && !o.isBlank())
+                        .distinct()
+                        .toList();
         boolean enumType = request.type() == CustomFieldType.ENUM || request.type() == CustomFieldType.MULTI_ENUM;
         if (enumType && options.isEmpty()) {
             errors.add(new FieldViolation("options", "must list the allowed values of an ENUM or MULTI_ENUM field"));

@@ -145,6 +145,11 @@ class ContactCardsTest extends ContactsApiTest {
 
         String id = create(token, """
                 {"kind": "PERSON", "lastName": "Lee", "customFields": {"budget": 1500.5, "segment": "b2b"}}""");
+        // found by the security suite's fuzzer: a null option was a 500
+        var nullOption = post("/api/contacts/custom-fields", adminToken, """
+                        {"key": "tier", "type": "ENUM", "options": [null, "gold", "gold"]}""");
+        assertThat(nullOption.statusCode()).isEqualTo(400);
+        assertThat(json(nullOption, "$.errors[0].field").toString()).isEqualTo("options");
         var card = get("/api/contacts/" + id, token);
         assertThat((Double) json(card, "$.customFields.budget")).isEqualTo(1500.5);
         var patch = send("PATCH", "/api/contacts/" + id, token, "{\"customFields\": {\"budget\": true}}");
