@@ -62,7 +62,8 @@ final class EventPipeline {
             boolean aborted,
             boolean sustainable,
             double seenP99Ms,
-            Map<String, Object> hopsP50Ms) {}
+            Map<String, Object> hopsP50Ms,
+            Map<String, Object> cpuMsPerChange) {}
 
     private record Setup(
             String base,
@@ -75,7 +76,9 @@ final class EventPipeline {
             AtomicIntegerArray busy,
             PipelineProbe probe,
             AtomicLong seq,
-            Map<Long, Long> intended) {}
+            Map<Long, Long> intended,
+            Map<String, Long> pids,
+            Map<String, Double> idleCpuMsPerSecond) {}
 
     static Result run(Bench.Context ctx) throws Exception {
         var options = ctx.options();
@@ -165,6 +168,7 @@ final class EventPipeline {
                 .executor(Executors.newVirtualThreadPerTaskExecutor())
                 .build();
         try (var probe = new PipelineProbe(cluster.kafka())) {
+            var pids = pids(cluster);
             var setup = new Setup(
                     deals.baseUrl(),
                     ctx.token(),
@@ -176,7 +180,10 @@ final class EventPipeline {
                     new AtomicIntegerArray(n),
                     probe,
                     new AtomicLong(),
-                    new java.util.concurrent.ConcurrentHashMap<>());
+                    new java.util.concurrent.ConcurrentHashMap<>(),
+                    pids,
+                    idleCpu(pids, IDLE_WINDOW));
+            result.setup("idleCpuMsPerSecond", new LinkedHashMap<>(setup.idleCpuMsPerSecond()));
             int warmRate = Math.min(100, options.b2Rates().getFirst());
             Bench.log("B2 warm-up at " + warmRate + "/s for " + options.warmup().toSeconds() + " s");
             runRate(setup, warmRate, options.warmup(), "warm-up");
@@ -294,6 +301,7 @@ final class EventPipeline {
         m.put("sustainable", r.sustainable());
         m.put("seenByConsumerP99Ms", Result.round(r.seenP99Ms()));
         m.put("hopsP50Ms", r.hopsP50Ms());
+        m.put("cpuMsPerChange", r.cpuMsPerChange());
         var a = result.add(r.api(), "subject (API part)");
         a.put("offeredPerSecond", r.rate());
     }
@@ -306,6 +314,8 @@ final class EventPipeline {
         var inFlight = new AtomicLong();
         var firstError = new AtomicReference<String>();
         long seqStart = s.seq().get();
+        var cpuAtStart = cpuMillis(s.pids());
+        long cpuStartNanos = System.nanoTime();
         long completedAtStart = s.probe().completed();
         long startNanos = System.nanoTime();
         long startMicros = PipelineProbe.micros(Instant.now());
@@ -395,6 +405,12 @@ final class EventPipeline {
             }
             ServiceProcess.sleep(200);
         }
+        var cpuMsPerChange = cpuPerChange(
+                cpuAtStart,
+                cpuMillis(s.pids()),
+                s.idleCpuMsPerSecond(),
+                (System.nanoTime() - cpuStartNanos) / 1e9,
+                completed(s, seqStart, seqEnd));
         var e2e = new Histogram(3);
         var seen = new Histogram(3);
         String[] hopNames = {
@@ -440,6 +456,7 @@ final class EventPipeline {
             hopsP50.put(hopNames[h], Result.round(hops[h].getValueAtPercentile(50) / 1000.0));
         }
         Bench.log("B2 " + rate + "/s hops p50 ms: " + hopsP50);
+        Bench.log("B2 " + rate + "/s CPU ms per change: " + cpuMsPerChange);
         var apiHistogram = api.getIntervalHistogram();
         Bench.log(String.format(
                 "B2 %s %d/s: sent %d, through %d, incomplete %d, errors %d%s, p50 %.1f ms, p99 %.1f ms, API p99 %.1f ms -> %s",
@@ -464,7 +481,88 @@ final class EventPipeline {
                 aborted,
                 sustainable,
                 seen.getValueAtPercentile(99) / 1000.0,
-                hopsP50);
+                hopsP50,
+                cpuMsPerChange);
+    }
+
+    /**
+     * The processes whose CPU a change costs: the three services, the broker (a child JVM running
+     * {@code kafka.Kafka}) and this JVM, which holds the database, the load generator and the probe.
+     */
+    private static Map<String, Long> pids(Cluster cluster) {
+        var pids = new LinkedHashMap<String, Long>();
+        for (String name : List.of("deals", "tasks", "notifications")) {
+            pids.put(name + "-service", cluster.service(name).pid());
+        }
+        ProcessHandle.current()
+                .children()
+                .filter(p -> commandLine(p.pid()).contains("\0kafka.Kafka\0"))
+                .findFirst()
+                .ifPresent(p -> pids.put("kafka broker", p.pid()));
+        pids.put("harness (database, load, probe)", ProcessHandle.current().pid());
+        return pids;
+    }
+
+    /** /proc's command line, NUL-separated (ProcessHandle.Info drops the arguments of a long command line). */
+    private static String commandLine(long pid) {
+        try {
+            return Files.readString(Path.of("/proc/" + pid + "/cmdline"), java.nio.charset.StandardCharsets.ISO_8859_1);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static Map<String, Long> cpuMillis(Map<String, Long> pids) {
+        var cpu = new LinkedHashMap<String, Long>();
+        pids.forEach((name, pid) -> cpu.put(name, Machine.cpuMillis(pid)));
+        return cpu;
+    }
+
+    /** How long the idle CPU of the pipeline's processes is measured before the warm-up. */
+    static final Duration IDLE_WINDOW = Duration.ofSeconds(10);
+
+    /** CPU milliseconds per second each process spends with no change in flight (sweepers, scanners, polls). */
+    private static Map<String, Double> idleCpu(Map<String, Long> pids, Duration window) {
+        var before = cpuMillis(pids);
+        long start = System.nanoTime();
+        ServiceProcess.sleep(window.toMillis());
+        var after = cpuMillis(pids);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        var idle = new LinkedHashMap<String, Double>();
+        before.forEach((name, ms) -> idle.put(name, Result.round((after.get(name) - ms) / seconds)));
+        Bench.log("B2 idle CPU ms per second: " + idle);
+        return idle;
+    }
+
+    /**
+     * CPU milliseconds each process spent per change that got through, above its idle CPU, from the run's start
+     * until its backlog drained. With the machine's cores this bounds the rate the pipeline could sustain even
+     * with nothing else running: cores x 1,000 / total ms per change.
+     */
+    private static Map<String, Object> cpuPerChange(
+            Map<String, Long> before,
+            Map<String, Long> after,
+            Map<String, Double> idlePerSecond,
+            double seconds,
+            long changes) {
+        var perChange = new LinkedHashMap<String, Object>();
+        double total = 0;
+        for (var e : before.entrySet()) {
+            double spent = after.getOrDefault(e.getKey(), -1L)
+                    - e.getValue()
+                    - idlePerSecond.getOrDefault(e.getKey(), 0.0) * seconds;
+            if (e.getValue() < 0 || changes == 0) {
+                continue;
+            }
+            double ms = Math.max(0, spent) / changes;
+            total += ms;
+            perChange.put(e.getKey(), Result.round(ms));
+        }
+        perChange.put("total", Result.round(total));
+        int cores = Runtime.getRuntime().availableProcessors();
+        perChange.put(
+                "ceilingChangesPerSecondOn" + cores + "Cores", total > 0 ? Result.round(cores * 1000 / total) : null);
+        return perChange;
     }
 
     private static long completed(Setup s, long from, long to) {
