@@ -3,8 +3,10 @@ package org.opencrm.testkit;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -16,6 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.record.TimestampType;
 import org.bson.Document;
+import org.opencrm.events.CrmEvent;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -63,6 +66,40 @@ public final class Redelivery {
             }
         }
         return result;
+    }
+
+    /**
+     * The deliveries without their copies: each event once, where it first came. What a consumer whose outcome
+     * depends on the order across keys (a title taking another aggregate's name as it is at that moment) must end
+     * like, whatever copies came later.
+     */
+    public static <E> List<E> firstDeliveries(List<E> delivered) {
+        return List.copyOf(new LinkedHashSet<>(delivered));
+    }
+
+    /** Every event 1-3 times, all in a random order (for a consumer that claims to absorb any order). */
+    public static <E> List<E> redeliveredAndShuffled(List<E> history, Random random) {
+        List<E> result = new ArrayList<>();
+        for (E event : history) {
+            for (int copies = 1 + random.nextInt(3); copies > 0; copies--) {
+                result.add(event);
+            }
+        }
+        Collections.shuffle(result, random);
+        return result;
+    }
+
+    /**
+     * The records a listener gets for the events, in their order at offsets 0, 1, ..., from what the service's
+     * producer would send ({@code event -> EventRecords.toRecord(event, source)}).
+     */
+    public static List<ConsumerRecord<String, String>> records(
+            List<CrmEvent> events, Function<CrmEvent, ProducerRecord<String, String>> produced) {
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        for (CrmEvent event : events) {
+            records.add(record(produced.apply(event), event.occurredAt(), records.size()));
+        }
+        return records;
     }
 
     /**
