@@ -2,7 +2,6 @@ package org.opencrm.testkit.mongo;
 
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
-import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -24,10 +23,8 @@ import java.util.stream.Stream;
 /**
  * mongo-java-server's memory backend, answering every filter that pins {@code _id} from the {@code _id} index.
  *
- * <p>The library uses an index only when the filter's fields are exactly the index's fields. Every optimistic
- * locking save filters {@code {_id, version}} (Spring Data renders it flat; the driver's {@code Filters.and} as
- * {@code $and}), so on the stock backend each aggregate save scanned its whole
- * collection (a deal stage change took 268 ms at 200,000 deals; bench B8). Real MongoDB answers such a filter
+ * <p>The library uses an index only when the filter's fields are exactly the index's fields ({@link IdPins}), so on
+ * the stock backend each aggregate save scanned its whole collection (a deal stage change took 268 ms at 200,000 deals; bench B8). Real MongoDB answers such a filter
  * from the {@code _id} index and then checks the other fields on the one document found; so does this backend,
  * so tests, the benchmarks and the embedded servers behave as the production database does. The answer is the
  * same either way: the candidates still go through the full filter.
@@ -165,38 +162,11 @@ public final class IdIndexedMemoryBackend extends MemoryBackend {
                         batchSize,
                         fieldSelector);
             }
-            Object id = idCondition(query);
-            if (id != null && query.size() + (query.containsKey(AND) ? 1 : 0) > 1) {
-                var byId = new Document(ID, id);
-                for (Index<Integer> index : getIndexes()) {
-                    if (index.canHandle(byId)) {
-                        return matchDocuments(
-                                query,
-                                index.getPositions(byId),
-                                orderBy,
-                                numberToSkip,
-                                limit,
-                                batchSize,
-                                fieldSelector);
-                    }
-                }
+            Iterable<Integer> byId = IdPins.candidates(query, getIndexes());
+            if (byId != null) {
+                return matchDocuments(query, byId, orderBy, numberToSkip, limit, batchSize, fieldSelector);
             }
             return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
-        }
-
-        /** The {@code _id} condition of {@code {_id: c, ...}} or {@code {$and: [{_id: c}, ...]}}, else null. */
-        private static Object idCondition(Document query) {
-            if (query.containsKey(ID)) {
-                return query.get(ID);
-            }
-            if (query.size() == 1 && query.get(AND) instanceof List<?> terms) {
-                for (Object term : terms) {
-                    if (term instanceof Document d && d.size() == 1 && d.containsKey(ID)) {
-                        return d.get(ID);
-                    }
-                }
-            }
-            return null;
         }
 
         @Override

@@ -1,133 +1,19 @@
 package org.opencrm.testkit.mongo;
 
-import static com.mongodb.client.model.Filters.and;
-import static com.mongodb.client.model.Filters.eq;
-import static com.mongodb.client.model.Updates.combine;
-import static com.mongodb.client.model.Updates.inc;
-import static com.mongodb.client.model.Updates.set;
-import static org.assertj.core.api.Assertions.assertThat;
+import de.bwaldvogel.mongo.MongoBackend;
 
-import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
-import com.mongodb.client.MongoCollection;
-import de.bwaldvogel.mongo.MongoServer;
-import java.util.ArrayList;
-import java.util.List;
-import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
+class IdIndexedMemoryBackendTest extends IdPinnedFiltersContract {
 
-/** An optimistic-locking save must look at one document, not the collection, and still answer exactly. */
-class IdIndexedMemoryBackendTest {
+    private IdIndexedMemoryBackend backend;
 
-    private static final int DEALS = 5_000;
-
-    private static IdIndexedMemoryBackend backend;
-    private static MongoServer server;
-    private static MongoClient client;
-    private static MongoCollection<Document> deals;
-
-    @BeforeAll
-    static void start() {
+    @Override
+    MongoBackend newBackend() {
         backend = new IdIndexedMemoryBackend();
-        server = new MongoServer(backend);
-        var address = server.bind();
-        client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort());
-        deals = client.getDatabase("deals").getCollection("deals");
-        List<Document> documents = new ArrayList<>();
-        for (int i = 0; i < DEALS; i++) {
-            documents.add(new Document("_id", "deal-" + i).append("version", 3L).append("stage", "NEW"));
-        }
-        deals.insertMany(documents);
+        return backend;
     }
 
-    @AfterAll
-    static void stop() {
-        client.close();
-        server.shutdownNow();
-    }
-
-    @Test
-    void aVersionCheckedSaveExaminesOnlyTheDocumentItNames() {
-        long before = backend.documentsExamined();
-
-        // the shape Spring Data's save of a @Version entity sends
-        var result = deals.updateOne(
-                new Document("_id", "deal-17").append("version", 3L),
-                combine(set("stage", "PROPOSAL"), inc("version", 1L)));
-
-        assertThat(result.getMatchedCount()).isEqualTo(1);
-        assertThat(backend.documentsExamined() - before).isEqualTo(1);
-        assertThat(deals.find(eq("_id", "deal-17")).first())
-                .containsEntry("stage", "PROPOSAL")
-                .containsEntry("version", 4L);
-    }
-
-    @Test
-    void theDriversAndOfIdAndVersionIsAnsweredFromTheIndexToo() {
-        long before = backend.documentsExamined();
-
-        var result = deals.updateOne(
-                and(eq("_id", "deal-19"), eq("version", 3L)), combine(set("stage", "PROPOSAL"), inc("version", 1L)));
-
-        assertThat(result.getMatchedCount()).isEqualTo(1);
-        assertThat(backend.documentsExamined() - before).isEqualTo(1);
-        assertThat(deals.find(eq("_id", "deal-19")).first())
-                .containsEntry("stage", "PROPOSAL")
-                .containsEntry("version", 4L);
-    }
-
-    @Test
-    void aStaleVersionStillMatchesNothingAndChangesNothing() {
-        var result = deals.updateOne(new Document("_id", "deal-18").append("version", 2L), set("stage", "LOST"));
-
-        assertThat(result.getMatchedCount()).isZero();
-        assertThat(deals.find(eq("_id", "deal-18")).first()).containsEntry("stage", "NEW");
-    }
-
-    @Test
-    void anIdListWithAnotherConditionIsAnsweredFromTheIndexToo() {
-        deals.updateOne(eq("_id", "deal-21"), set("stage", "WON"));
-        long before = backend.documentsExamined();
-
-        var won = deals.find(new Document("_id", new Document("$in", List.of("deal-20", "deal-21", "deal-22", "none")))
-                        .append("stage", "WON"))
-                .into(new ArrayList<>());
-
-        assertThat(won).extracting(d -> d.get("_id")).containsExactly("deal-21");
-        assertThat(backend.documentsExamined() - before).isEqualTo(3);
-    }
-
-    @Test
-    void aDeleteGuardedByVersionRemovesOnlyTheMatchingVersion() {
-        assertThat(deals.deleteOne(new Document("_id", "deal-30").append("version", 9L))
-                        .getDeletedCount())
-                .isZero();
-        assertThat(deals.deleteOne(new Document("_id", "deal-30").append("version", 3L))
-                        .getDeletedCount())
-                .isEqualTo(1);
-        assertThat(deals.countDocuments(eq("_id", "deal-30"))).isZero();
-    }
-
-    @Test
-    void filtersWithoutTheIdStillScanAndAnswer() {
-        deals.updateOne(eq("_id", "deal-40"), set("stage", "ON_HOLD"));
-        long before = backend.documentsExamined();
-
-        var onHold = deals.find(eq("stage", "ON_HOLD")).into(new ArrayList<>());
-
-        assertThat(onHold).extracting(d -> d.get("_id")).containsExactly("deal-40");
-        assertThat(backend.documentsExamined() - before).isGreaterThanOrEqualTo(DEALS);
-    }
-
-    @Test
-    void theServersOwnCollectionsWorkInEveryDatabase() {
-        var database = client.getDatabase("another");
-        database.getCollection("cards").insertOne(new Document("_id", "c1").append("version", 0L));
-
-        assertThat(database.listCollectionNames().into(new ArrayList<>())).contains("cards");
-        assertThat(database.getCollection("cards").countDocuments(new Document("_id", "c1").append("version", 0L)))
-                .isEqualTo(1);
+    @Override
+    long documentsExamined() {
+        return backend.documentsExamined();
     }
 }

@@ -1,0 +1,109 @@
+package org.opencrm.testkit.mongo;
+
+import de.bwaldvogel.mongo.MongoCollection;
+import de.bwaldvogel.mongo.MongoDatabase;
+import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.QueryResult;
+import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import de.bwaldvogel.mongo.backend.h2.H2Collection;
+import de.bwaldvogel.mongo.backend.h2.H2Database;
+import de.bwaldvogel.mongo.bson.Document;
+import java.util.concurrent.atomic.LongAdder;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
+
+/**
+ * mongo-java-server's H2 (MVStore) backend on a file, answering every filter that pins {@code _id} from the
+ * {@code _id} index as {@link IdIndexedMemoryBackend} does ({@link IdPins}).
+ *
+ * <p>For data that does not fit a heap: the memory backend keeps every document as Java objects (about 3 KB
+ * each), so a million records with their read models need more memory than a 24 GB machine has; the MVStore
+ * keeps its pages on disk and a bounded cache in memory. Writes are several times slower than in memory. It
+ * does not answer {@code _id} ranges from the index (the memory backend does).
+ */
+public final class IdIndexedH2Backend extends H2Backend {
+
+    /** The library's own map names, so a file written by the stock backend opens here and the other way round. */
+    private static final String DATA_MAP_PREFIX = "databases.";
+
+    private static final String META_MAP_PREFIX = "meta.";
+
+    // no initializer: the super constructor already queries while it opens the databases a file holds, and an
+    // initializer would run after it and drop what was counted
+    private volatile LongAdder examined;
+
+    /** A backend on the MVStore file {@code fileName} (created if missing). */
+    public IdIndexedH2Backend(String fileName) {
+        super(fileName);
+    }
+
+    @Override
+    protected MongoDatabase openOrCreateDatabase(String databaseName) {
+        return new IdIndexedDatabase(databaseName, getMvStore(), getCursorRegistry());
+    }
+
+    /** Documents compared against a filter since start (the figure MongoDB's explain calls docsExamined). */
+    public long documentsExamined() {
+        return examined().sum();
+    }
+
+    private LongAdder examined() {
+        var counter = examined;
+        if (counter == null) {
+            synchronized (this) {
+                if (examined == null) {
+                    examined = new LongAdder();
+                }
+                counter = examined;
+            }
+        }
+        return counter;
+    }
+
+    // an inner class: H2Database's constructor opens collections before a subclass's own fields are set, and the
+    // outer instance (with the store) is there before any constructor runs
+    private final class IdIndexedDatabase extends H2Database {
+
+        IdIndexedDatabase(String name, MVStore store, CursorRegistry cursorRegistry) {
+            super(name, store, cursorRegistry);
+        }
+
+        @Override
+        protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
+            String fullName = getDatabaseName() + "." + collectionName;
+            MVMap<Object, Document> data = getMvStore().openMap(DATA_MAP_PREFIX + fullName);
+            MVMap<String, Object> meta = getMvStore().openMap(META_MAP_PREFIX + fullName);
+            return new IdIndexedCollection(this, collectionName, options, data, meta, cursorRegistry);
+        }
+    }
+
+    private final class IdIndexedCollection extends H2Collection {
+
+        IdIndexedCollection(
+                MongoDatabase database,
+                String name,
+                CollectionOptions options,
+                MVMap<Object, Document> data,
+                MVMap<String, Object> meta,
+                CursorRegistry cursorRegistry) {
+            super(database, name, options, data, meta, cursorRegistry);
+        }
+
+        @Override
+        protected QueryResult queryDocuments(
+                Document query, Document orderBy, int numberToSkip, int limit, int batchSize, Document fieldSelector) {
+            Iterable<Object> byId = IdPins.candidates(query, getIndexes());
+            if (byId != null) {
+                return matchDocuments(query, byId, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+            }
+            return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+
+        @Override
+        protected boolean documentMatchesQuery(Document document, Document query) {
+            examined().increment();
+            return super.documentMatchesQuery(document, query);
+        }
+    }
+}
