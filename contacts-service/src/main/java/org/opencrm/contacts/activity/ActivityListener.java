@@ -193,17 +193,19 @@ class ActivityListener {
             Map<String, Object> values,
             Money amount,
             boolean setsAmount) {
-        String contact = follow("deal", event, contactId);
-        if (contact == null) {
+        Card card = follow("deal", event, contactId);
+        if (card == null) {
             return;
         }
-        var entry = new LinkedHashMap<>(values);
-        if (setsAmount) {
-            entry.put("amount", amount == null ? null : amount.amount().toPlainString());
-            entry.put("currency", amount == null ? null : amount.currency());
+        if (card.current()) {
+            var entry = new LinkedHashMap<>(values);
+            if (setsAmount) {
+                entry.put("amount", amount == null ? null : amount.amount().toPlainString());
+                entry.put("currency", amount == null ? null : amount.currency());
+            }
+            applyEntry(card.contactId(), event, "deals", entry);
         }
-        applyEntry(contact, event, "deals", entry);
-        timeline(event, contact, "DEAL", event.aggregateId(), null, text, facts);
+        timeline(event, card.contactId(), "DEAL", event.aggregateId(), null, text, facts);
     }
 
     private void task(
@@ -213,24 +215,40 @@ class ActivityListener {
             String text,
             Map<String, Object> facts,
             Map<String, Object> values) {
-        String contact = follow("task", event, contactId);
-        if (contact == null) {
+        Card card = follow("task", event, contactId);
+        if (card == null) {
             return;
         }
-        applyEntry(contact, event, "tasks", values);
-        timeline(event, contact, "TASK", dealId, event.aggregateId(), text, facts);
+        if (card.current()) {
+            applyEntry(card.contactId(), event, "tasks", values);
+        }
+        timeline(event, card.contactId(), "TASK", dealId, event.aggregateId(), text, facts);
     }
 
     /**
-     * The card a deal or task belongs to now. Events without a contact id inherit the last known one; when
-     * the card changes, the entry leaves the old card's summary.
+     * The card of a deal or task event: its own contact id, or the last known one for events without one.
+     *
+     * @param current whether the event is the newest the link has seen: only then may it change a summary
      */
-    private String follow(String kind, CrmEvent event, String contactId) {
+    private record Card(String contactId, boolean current) {}
+
+    /**
+     * The card a deal or task belongs to as of this event. Events without a contact id inherit the last known
+     * one; when the card changes, the entry leaves the old card's summary. An event older than the link (a
+     * redelivery after the deal or task moved on, maybe to another card) moves nothing and changes no summary:
+     * taking the entry off the newer card and putting it back on the old one would undo the move.
+     */
+    private Card follow(String kind, CrmEvent event, String contactId) {
         String linkId = event.tenantId() + "|" + kind + "|" + event.aggregateId();
         var link = mongo.findById(linkId, Document.class, LINKS);
         String previous = link == null ? null : link.getString("contactId");
+        Number linked = link == null ? null : link.get(IdempotentWrites.SOURCE_VERSION, Number.class);
+        if (linked != null && linked.longValue() > event.aggregateVersion()) {
+            String own = contactId != null ? contactId : previous;
+            return own == null ? null : new Card(own, false);
+        }
         if (contactId == null) {
-            return previous;
+            return previous == null ? null : new Card(previous, true);
         }
         if (previous != null && !previous.equals(contactId)) {
             String field = ("deal".equals(kind) ? "deals." : "tasks.") + key(event.aggregateId());
@@ -238,7 +256,7 @@ class ActivityListener {
                     new Query(where("_id").is(previous)), new Update().unset(field), ContactActivity.SUMMARIES);
         }
         writes.applyIfNewer(LINKS, linkId, event, new Update().set("contactId", contactId));
-        return contactId;
+        return new Card(contactId, true);
     }
 
     private void applyEntry(String contactId, CrmEvent event, String map, Map<String, Object> values) {
