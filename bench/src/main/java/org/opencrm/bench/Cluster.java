@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.opencrm.testkit.KafkaBrokerProcess;
 import org.opencrm.testkit.jwt.TestJwts;
+import org.opencrm.testkit.mongo.IdIndexedH2Backend;
 import org.opencrm.testkit.mongo.IdIndexedMemoryBackend;
 
 /**
@@ -40,6 +41,8 @@ public final class Cluster implements AutoCloseable {
     private MongoServer mongo;
     private MongoBackend mongoBackend;
     private IdIndexedMemoryBackend idIndexedBackend;
+    private IdIndexedH2Backend diskBackend;
+    private Path databaseFile;
     private int mongoPort;
     private String mongoAddress;
     private Process redis;
@@ -68,14 +71,35 @@ public final class Cluster implements AutoCloseable {
         return kafka.bootstrapServers();
     }
 
+    /**
+     * Keep the database in an MVStore file instead of the heap (the test kit's {@link IdIndexedH2Backend}): for
+     * data sizes whose documents do not fit the harness's heap. Call before anything starts. The file is deleted
+     * first, so every run starts empty.
+     */
+    public synchronized Cluster useDiskDatabase(Path file) throws IOException {
+        if (mongo != null) {
+            throw new IllegalStateException("the database is already running");
+        }
+        Files.createDirectories(file.toAbsolutePath().getParent());
+        Files.deleteIfExists(file);
+        databaseFile = file;
+        return this;
+    }
+
     /** mongodb://host:port of the in-process server (one server, one database per service, as in the local run). */
     public synchronized String mongo() {
         if (mongo == null) {
             // the test kit's backend (filters that pin _id are answered from the _id index, as on MongoDB), kept
             // open across an outage: the server's shutdown closes its backend, which drops every database, so
             // close() is not passed on (stopMongo / restartMongo); the JVM's end frees the memory
-            var backend = new IdIndexedMemoryBackend();
-            idIndexedBackend = backend;
+            MongoBackend backend;
+            if (databaseFile != null) {
+                diskBackend = new IdIndexedH2Backend(databaseFile.toString());
+                backend = diskBackend;
+            } else {
+                idIndexedBackend = new IdIndexedMemoryBackend();
+                backend = idIndexedBackend;
+            }
             mongoBackend = (MongoBackend) Proxy.newProxyInstance(
                     MongoBackend.class.getClassLoader(), new Class<?>[] {MongoBackend.class}, (proxy, method, args) -> {
                         if (method.getName().equals("close") && method.getParameterCount() == 0) {
@@ -115,11 +139,15 @@ public final class Cluster implements AutoCloseable {
     /** Documents the database compared against a filter so far (MongoDB's docsExamined), over all databases. */
     long documentsExamined() {
         mongo();
-        return idIndexedBackend.documentsExamined();
+        return diskBackend != null ? diskBackend.documentsExamined() : idIndexedBackend.documentsExamined();
     }
 
     /** What the database is, for the results. */
     String mongoDescription() {
+        if (databaseFile != null) {
+            return "mongo-java-server 1.47.0, the test kit's IdIndexedH2Backend (H2 MVStore file " + databaseFile
+                    + ", answering filters that pin _id from the _id index; _id ranges scan), in the harness JVM";
+        }
         return "mongo-java-server 1.47.0, the test kit's IdIndexedMemoryBackend (memory backend answering filters that"
                 + " pin _id, and _id ranges, from the _id index), in the harness JVM";
     }
@@ -347,6 +375,16 @@ public final class Cluster implements AutoCloseable {
         }
         if (mongo != null) {
             mongo.shutdownNow();
+        }
+        if (diskBackend != null) {
+            // the server's shutdown does not reach the backend (see mongo()): close the file, then drop it, since
+            // a million-record run leaves gigabytes
+            diskBackend.close();
+            try {
+                Files.deleteIfExists(databaseFile);
+            } catch (IOException e) {
+                System.err.println("could not delete " + databaseFile + ": " + e);
+            }
         }
     }
 }
