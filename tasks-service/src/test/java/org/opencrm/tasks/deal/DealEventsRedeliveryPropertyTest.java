@@ -2,14 +2,11 @@ package org.opencrm.tasks.deal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
@@ -20,18 +17,12 @@ import net.jqwik.api.constraints.IntRange;
 import net.jqwik.api.constraints.Size;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
-import org.opencrm.events.Actor;
 import org.opencrm.events.CrmEvent;
-import org.opencrm.events.Money;
-import org.opencrm.events.deals.DealCreated;
-import org.opencrm.events.deals.DealLost;
-import org.opencrm.events.deals.DealReassigned;
-import org.opencrm.events.deals.DealReopened;
-import org.opencrm.events.deals.DealStageChanged;
-import org.opencrm.events.deals.DealUpdated;
-import org.opencrm.events.deals.DealWon;
 import org.opencrm.platform.events.EventRecords;
+import org.opencrm.testkit.DealStepHistories;
+import org.opencrm.testkit.DealStepHistories.Step;
 import org.opencrm.testkit.Redelivery;
+import org.opencrm.testkit.RedeliveryProperty;
 import org.opencrm.testkit.UseTestInfrastructure;
 import org.opencrm.testkit.jwt.TestJwts;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -57,18 +48,17 @@ class DealEventsRedeliveryPropertyTest {
 
     private static final Set<String> KEPT = Set.of("automation_rules", "teams");
     private static final Instant START = Instant.parse("2025-03-02T09:00:00Z");
-    private static final List<String> STAGES = List.of("new", "measure", "approval");
 
     @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
     @UseTestInfrastructure
     static class SharedContext {}
 
+    private static final RedeliveryProperty PROPERTY = new RedeliveryProperty("tasks-service DealEventsListener");
+    private static final List<DealStepHistories.Step> STEPS = List.of(Step.values());
+
     private static ApplicationContext context;
     private static MongoTemplate mongo;
     private static DealEventsListener listener;
-    private static int tries;
-    private static int delivered;
-    private static int same;
 
     @BeforeContainer
     static void context() throws Exception {
@@ -80,8 +70,7 @@ class DealEventsRedeliveryPropertyTest {
 
     @AfterContainer
     static void figures() {
-        System.out.println("[reliability] tasks-service DealEventsListener: " + tries + " tries, " + delivered
-                + " deliveries, " + same + " tries with the same state as once in order");
+        System.out.println(PROPERTY.figures());
     }
 
     /**
@@ -95,32 +84,16 @@ class DealEventsRedeliveryPropertyTest {
             throws Exception {
         String tenant = "prop-" + UUID.randomUUID();
         rules(tenant);
-        List<CrmEvent> history = history(tenant, deals);
+        List<CrmEvent> history =
+                DealStepHistories.deals(tenant, START, RedeliveryProperty.steps(deals, STEPS), d -> "owner-" + d);
+        var redelivered = Redelivery.redeliveredAndInterleaved(history, CrmEvent::aggregateId, new Random(shuffleSeed));
 
-        deliver(history);
-        String onceInOrder = Redelivery.snapshot(mongo, tenant, KEPT);
-        Redelivery.wipe(mongo, tenant, KEPT);
-        var shuffled = Redelivery.redeliveredAndInterleaved(history, CrmEvent::aggregateId, new Random(shuffleSeed));
-        deliver(shuffled);
-        String redelivered = Redelivery.snapshot(mongo, tenant, KEPT);
-
-        tries++;
-        assertThat(redelivered)
-                .as(
-                        "delivered as %s",
-                        shuffled.stream()
-                                .map(DealEventsRedeliveryPropertyTest::describe)
-                                .toList())
-                .isEqualTo(onceInOrder);
-        same++;
-    }
-
-    private static void deliver(List<CrmEvent> events) {
-        long offset = 0;
-        for (CrmEvent event : events) {
-            listener.on(Redelivery.record(EventRecords.toRecord(event, "/crm/test"), event.occurredAt(), offset++));
-            delivered++;
-        }
+        PROPERTY.assertSameState(history, redelivered, events -> {
+            Redelivery.wipe(mongo, tenant, KEPT);
+            Redelivery.records(events, event -> EventRecords.toRecord(event, "/crm/test"))
+                    .forEach(listener::on);
+            return Redelivery.snapshot(mongo, tenant, KEPT);
+        });
     }
 
     /** A rule task on every stage move and on every won deal, assigned to the deal's owner. */
@@ -140,157 +113,5 @@ class DealEventsRedeliveryPropertyTest {
                             HttpResponse.BodyHandlers.ofString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(201);
         }
-    }
-
-    private static List<CrmEvent> history(String tenant, List<List<Integer>> deals) {
-        List<CrmEvent> events = new ArrayList<>();
-        for (int d = 0; d < deals.size(); d++) {
-            String deal = "deal-" + d + "-" + tenant;
-            String owner = "owner-" + d;
-            String department = "d1";
-            int stage = 0;
-            String kind = "OPEN";
-            long version = 1;
-            Instant at = START.plus(d, ChronoUnit.MINUTES);
-            var money = new Money(new BigDecimal("100.00"), "EUR");
-            events.add(new DealCreated(
-                    id(),
-                    tenant,
-                    deal,
-                    version,
-                    at,
-                    Actor.user(owner),
-                    "p1",
-                    STAGES.get(0),
-                    "OPEN",
-                    0,
-                    10,
-                    "Deal " + d,
-                    null,
-                    null,
-                    owner,
-                    department,
-                    money,
-                    "web",
-                    null,
-                    null));
-            for (int step : deals.get(d)) {
-                version++;
-                at = at.plus(1, ChronoUnit.HOURS);
-                var actor = Actor.user(owner);
-                boolean open = kind.equals("OPEN");
-                if (step == 1 && open) {
-                    String next = "owner-" + d + "-" + version;
-                    events.add(new DealReassigned(
-                            id(), tenant, deal, version, at, actor, "p1", null, owner, next, department, "d2"));
-                    owner = next;
-                    department = "d2";
-                } else if (step == 2) {
-                    events.add(new DealUpdated(
-                            id(),
-                            tenant,
-                            deal,
-                            version,
-                            at,
-                            actor,
-                            List.of("title"),
-                            "p1",
-                            "Deal " + d + " v" + version,
-                            null,
-                            null,
-                            owner,
-                            department,
-                            "web",
-                            null));
-                } else if (step == 3 && open) {
-                    events.add(new DealWon(
-                            id(),
-                            tenant,
-                            deal,
-                            version,
-                            at,
-                            actor,
-                            "p1",
-                            "won",
-                            STAGES.get(stage),
-                            null,
-                            owner,
-                            department,
-                            money,
-                            START));
-                    kind = "WON";
-                } else if (step == 4 && open) {
-                    events.add(new DealLost(
-                            id(),
-                            tenant,
-                            deal,
-                            version,
-                            at,
-                            actor,
-                            "p1",
-                            "lost",
-                            STAGES.get(stage),
-                            "price",
-                            null,
-                            owner,
-                            department,
-                            money,
-                            START));
-                    kind = "LOST";
-                } else if (!open) {
-                    events.add(new DealReopened(
-                            id(),
-                            tenant,
-                            deal,
-                            version,
-                            at,
-                            actor,
-                            "p1",
-                            kind.toLowerCase(),
-                            STAGES.get(0),
-                            null,
-                            owner,
-                            department,
-                            money));
-                    stage = 0;
-                    kind = "OPEN";
-                } else {
-                    int to = (stage + 1) % STAGES.size();
-                    events.add(new DealStageChanged(
-                            id(),
-                            tenant,
-                            deal,
-                            version,
-                            at,
-                            actor,
-                            "p1",
-                            STAGES.get(stage),
-                            STAGES.get(to),
-                            "OPEN",
-                            owner,
-                            department,
-                            null,
-                            null,
-                            null,
-                            "OPEN",
-                            stage,
-                            to,
-                            40,
-                            money,
-                            3600));
-                    stage = to;
-                }
-            }
-        }
-        return events;
-    }
-
-    private static String describe(CrmEvent event) {
-        return event.getClass().getSimpleName() + " " + event.aggregateId().substring(0, 6) + " v"
-                + event.aggregateVersion();
-    }
-
-    private static String id() {
-        return UUID.randomUUID().toString();
     }
 }
