@@ -14,6 +14,7 @@ import org.opencrm.events.Direction;
 import org.opencrm.events.Money;
 import org.opencrm.events.contacts.InteractionLogged;
 import org.opencrm.events.contacts.InteractionType;
+import org.opencrm.events.contacts.LeadReceived;
 import org.opencrm.events.deals.DealAmountChanged;
 import org.opencrm.events.deals.DealCreated;
 import org.opencrm.events.deals.DealLost;
@@ -39,10 +40,56 @@ public final class DealHistories {
     public static List<CrmEvent> random(String tenant, int deals, Random random) {
         List<CrmEvent> events = new ArrayList<>();
         for (int i = 0; i < deals; i++) {
-            events.addAll(history(tenant, "deal-" + i, random));
+            events.addAll(history(tenant, "deal-" + i, random, null, null));
             if (random.nextBoolean()) {
                 events.add(appeal(tenant, random));
             }
+        }
+        return events;
+    }
+
+    /**
+     * Leads and deals with lead sources: per deal a lead (most of the time) from one of three sources or none,
+     * routed to a department or none, and the deal made from it with the lead's source (or another, as a card's
+     * source may differ) a few hours to days later; some leads become no deal and a few two deals; the deals'
+     * histories as in {@link #random}.
+     */
+    public static List<CrmEvent> randomWithLeads(String tenant, int deals, Random random) {
+        List<CrmEvent> events = new ArrayList<>();
+        List<String> sources = java.util.Arrays.asList("web", "ads", "partner", null);
+        String previousLead = null;
+        for (int i = 0; i < deals; i++) {
+            String source = sources.get(random.nextInt(sources.size()));
+            String leadId = null;
+            if (previousLead != null && random.nextInt(10) == 0) {
+                leadId = previousLead;
+            } else if (random.nextInt(5) != 0) {
+                leadId = "lead-" + i;
+                String department = random.nextInt(6) == 0 ? null : random.nextBoolean() ? "d1" : "d2";
+                Instant at = MARCH.plus(random.nextInt(40 * 24 * 60), ChronoUnit.MINUTES);
+                events.add(new LeadReceived(
+                        id(),
+                        tenant,
+                        "contact-" + i,
+                        1,
+                        at,
+                        Actor.system("intake"),
+                        leadId,
+                        random.nextBoolean(),
+                        source,
+                        null,
+                        null,
+                        department,
+                        null));
+                if (random.nextInt(4) == 0) {
+                    previousLead = leadId;
+                    // a lead that became no deal
+                    continue;
+                }
+                previousLead = leadId;
+            }
+            String dealSource = random.nextInt(8) == 0 ? sources.get(random.nextInt(sources.size())) : source;
+            events.addAll(history(tenant, "deal-" + i, random, dealSource, leadId));
         }
         return events;
     }
@@ -77,7 +124,7 @@ public final class DealHistories {
     }
 
     /** One deal's events: created, then moves, amount changes, reassignments, closings and reopenings. */
-    private static List<CrmEvent> history(String tenant, String deal, Random random) {
+    private static List<CrmEvent> history(String tenant, String deal, Random random, String source, String leadId) {
         List<CrmEvent> events = new ArrayList<>();
         String owner = OWNERS.get(random.nextInt(OWNERS.size()));
         String pipeline = random.nextBoolean() ? "p1" : "p2";
@@ -107,8 +154,8 @@ public final class DealHistories {
                 owner,
                 DEPARTMENT.get(owner),
                 amount,
-                null,
-                null,
+                source,
+                leadId,
                 null));
         int steps = 1 + random.nextInt(7);
         for (int step = 0; step < steps; step++) {

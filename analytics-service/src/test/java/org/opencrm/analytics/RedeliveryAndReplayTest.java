@@ -10,9 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.opencrm.analytics.projection.ProjectionCollections;
 import org.opencrm.events.CrmEvent;
 import org.opencrm.testkit.UseTestInfrastructure;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
 
 /**
  * Exactness: every event delivered twice, interleaved differently each time (only one aggregate's events
@@ -22,6 +27,9 @@ import org.springframework.boot.test.context.SpringBootTest;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @UseTestInfrastructure
 class RedeliveryAndReplayTest extends AnalyticsTestSupport {
+
+    @Autowired
+    MongoTemplate mongo;
 
     @Test
     void everyEventTwiceAndAFullReplayGiveTheSameFigures() throws Exception {
@@ -65,6 +73,16 @@ class RedeliveryAndReplayTest extends AnalyticsTestSupport {
                 .isTrue();
 
         assertAllFigures(admin);
+        // the figures above are the rebuilt version's rollups: it holds the sources documents
+        // its replay built
+        var rebuilt = new ProjectionCollections(before + 1).rollups();
+        for (String kind : List.of("|leads|", "|created|")) {
+            assertThat(mongo.count(
+                            new Query(Criteria.where("_id").regex("^" + (scenario.tenant + kind).replace("|", "\\|"))),
+                            rebuilt))
+                    .as(kind)
+                    .isPositive();
+        }
         awaitConsumed();
         assertAllFigures(admin(during.tenant));
     }

@@ -69,6 +69,7 @@ public final class DealRollups {
     public static final String HOUR = "h";
     public static final String CURRENCY = "c";
     public static final String TOPIC = "t";
+    public static final String SOURCE = "s";
 
     public static final String WON = "won";
     public static final String WON_AMOUNT = "wonAmount";
@@ -81,8 +82,9 @@ public final class DealRollups {
     public static final String WEIGHTED = "weighted";
 
     public static final String APPEALS = "appeals";
+    public static final String LEADS = "leads";
 
-    private static final Set<String> DIMENSIONS = Set.of(OWNER, DEPARTMENT, PIPELINE, HOUR, CURRENCY, TOPIC);
+    private static final Set<String> DIMENSIONS = Set.of(OWNER, DEPARTMENT, PIPELINE, HOUR, CURRENCY, TOPIC, SOURCE);
     private static final int DUPLICATE_KEY = 11000;
     private static final int ATTEMPTS = 20;
 
@@ -103,6 +105,30 @@ public final class DealRollups {
 
     public static String appealsId(String tenantId, LocalDate utcDay) {
         return escape(tenantId) + "|appeals|" + utcDay;
+    }
+
+    /** The deals opened on a UTC day, per hour, owner, department, pipeline, source and (won) currency. */
+    public static String createdId(String tenantId, LocalDate utcDay) {
+        return escape(tenantId) + "|created|" + utcDay;
+    }
+
+    public static String leadsId(String tenantId, LocalDate utcDay) {
+        return escape(tenantId) + "|leads|" + utcDay;
+    }
+
+    /**
+     * A lead's difference, stored on its lead fact when it is inserted: one lead in its UTC day's document, per
+     * hour, source and department. Like an appeal, inserted once and never changed: revision 1.
+     */
+    static Document leadPending(String tenantId, String source, String departmentId, Date at) {
+        Instant hour = at.toInstant().truncatedTo(ChronoUnit.HOURS);
+        Document dims =
+                new Document(SOURCE, source).append(DEPARTMENT, departmentId).append(HOUR, Date.from(hour));
+        Document op = new Document("id", leadsId(tenantId, LocalDate.ofInstant(hour, ZoneOffset.UTC)))
+                .append("k", hour.getEpochSecond() + "|" + part(source) + "|" + part(departmentId))
+                .append("dims", dims)
+                .append("inc", new Document(LEADS, 1L));
+        return new Document("r", 1L).append("ops", List.of(op));
     }
 
     /**
@@ -157,6 +183,29 @@ public final class DealRollups {
             String key = hour.getEpochSecond() + "|" + key(owner, department, pipeline, currency);
             result.computeIfAbsent(
                             closedId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)), id -> new LinkedHashMap<>())
+                    .put(key, entry);
+        }
+        Date createdAt = deal.getDate("createdAt");
+        if (createdAt != null) {
+            // the sources report: deals opened per hour and source, of those won and their revenue
+            Instant hour = createdAt.toInstant().truncatedTo(ChronoUnit.HOURS);
+            String source = deal.getString("source");
+            boolean won = "WON".equals(outcome);
+            String currency = won ? deal.getString("closedCurrency") : null;
+            Object amount = deal.get("closedAmount");
+            var entry = dims(owner, department, pipeline, currency)
+                    .append(SOURCE, source)
+                    .append(HOUR, Date.from(hour))
+                    .append(DEALS, 1L);
+            if (won) {
+                entry.append(WON, 1L);
+                if (currency != null && amount != null) {
+                    entry.append(WON_AMOUNT, decimal(amount));
+                }
+            }
+            String key = hour.getEpochSecond() + "|" + key(owner, department, pipeline, currency) + "|" + part(source);
+            result.computeIfAbsent(
+                            createdId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)), id -> new LinkedHashMap<>())
                     .put(key, entry);
         }
         if ("OPEN".equals(deal.getString("stageKind")) && outcome == null) {

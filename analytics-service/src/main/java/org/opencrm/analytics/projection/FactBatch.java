@@ -128,7 +128,7 @@ final class FactBatch {
     private void flush(MongoTemplate mongo, boolean settle) {
         inserts.forEach((name, facts) -> {
             insertAll(mongo.getCollection(name), facts);
-            if (name.equals(to.interactions())) {
+            if (name.equals(to.interactions()) || name.equals(to.leads())) {
                 settleInserted(mongo.getCollection(name), mongo.getCollection(to.rollups()), facts, settle);
             }
         });
@@ -163,7 +163,7 @@ final class FactBatch {
     }
 
     /**
-     * The rollup differences of inserted facts (appeals): this delivery's, or an earlier delivery's that its
+     * The rollup differences of inserted facts (appeals, leads): this delivery's, or an earlier delivery's that its
      * writer did not get to settle (the insert then met a duplicate key), read back by {@code _id}.
      */
     private static void settleInserted(

@@ -355,20 +355,25 @@ public class FactWriter {
 
     private void leadReceived(LeadReceived e, FactBatch to) {
         var utm = e.utm();
-        to.insertOnce(
-                new Document("_id", key(e.tenantId(), e.leadId()))
-                        .append("tenantId", e.tenantId())
-                        .append("leadId", e.leadId())
-                        .append("at", date(e.occurredAt()))
-                        .append("source", e.source())
-                        .append("utmSource", utm == null ? null : utm.source())
-                        .append("utmMedium", utm == null ? null : utm.medium())
-                        .append("utmCampaign", utm == null ? null : utm.campaign())
-                        .append("formId", e.formId())
-                        .append("departmentId", e.departmentId())
-                        .append("newContact", e.newContact())
-                        .append("clientKey", pseudonyms.of(e.tenantId(), e.aggregateId())),
-                to.leads());
+        Document fact = new Document("_id", key(e.tenantId(), e.leadId()))
+                .append("tenantId", e.tenantId())
+                .append("leadId", e.leadId())
+                .append("at", date(e.occurredAt()))
+                .append("source", e.source())
+                .append("utmSource", utm == null ? null : utm.source())
+                .append("utmMedium", utm == null ? null : utm.medium())
+                .append("utmCampaign", utm == null ? null : utm.campaign())
+                .append("formId", e.formId())
+                .append("departmentId", e.departmentId())
+                .append("newContact", e.newContact())
+                .append("clientKey", pseudonyms.of(e.tenantId(), e.aggregateId()));
+        if (e.occurredAt() != null) {
+            // inserted with the fact, settled after: the sources report's rollup counts it once
+            fact.append(
+                    DealRollups.PENDING,
+                    DealRollups.leadPending(e.tenantId(), e.source(), e.departmentId(), date(e.occurredAt())));
+        }
+        to.insertOnce(fact, to.leads());
     }
 
     private void interactionLogged(InteractionLogged e, FactBatch to) {

@@ -3,12 +3,16 @@ package org.opencrm.analytics.query;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.bson.Document;
+import org.opencrm.analytics.projection.DealRollups;
 import org.opencrm.analytics.projection.ProjectionCollections;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -32,42 +36,90 @@ class SourcesQuery {
     }
 
     SourcesReport run(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
-        Map<List<String>, Builder> rows = new TreeMap<>((a, b) -> {
-            int byPeriod = a.get(0).compareTo(b.get(0));
-            return byPeriod != 0 ? byPeriod : a.get(1).compareTo(b.get(1));
-        });
+        return window.daysStartOnWholeHours() ? fromRollups(facts, scope, window) : fromFacts(facts, scope, window);
+    }
+
+    /**
+     * From the rollups ({@link DealRollups}): the deals opened on the period's UTC days and, for a caller who sees
+     * a whole tenant or whole departments without an owner or pipeline filter, the leads received on them, one
+     * document per day each, read by {@code _id}. A caller limited to their own figures, or a filter by owner or
+     * pipeline, counts only the leads that became such deals: that is a join of leads with the deals that name
+     * them (two deals may name one lead, counted once), which no per-lead sum holds, so those leads are counted
+     * from the facts.
+     */
+    SourcesReport fromRollups(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
+        Map<List<String>, Builder> rows = rows();
+        var rollups = mongo.getCollection(facts.rollups());
+        Instant start = window.start();
+        Instant end = window.end();
+        List<String> createdDays = new ArrayList<>();
+        List<String> leadDays = new ArrayList<>();
+        for (LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
+                day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(end);
+                day = day.plusDays(1)) {
+            createdDays.add(DealRollups.createdId(scope.tenantId(), day));
+            leadDays.add(DealRollups.leadsId(scope.tenantId(), day));
+        }
+        Document entriesOnly = new Document(DealRollups.ENTRIES, 1);
+        for (Document rollup : rollups.find(new Document("_id", new Document("$in", createdDays)))
+                .projection(entriesOnly)) {
+            for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
+                Document entry = (Document) value;
+                Instant hour = entry.getDate(DealRollups.HOUR).toInstant();
+                if (hour.isBefore(start)
+                        || !hour.isBefore(end)
+                        || !scope.canSeeRecord(
+                                entry.getString(DealRollups.OWNER),
+                                entry.getString(DealRollups.DEPARTMENT),
+                                entry.getString(DealRollups.PIPELINE))) {
+                    continue;
+                }
+                var row = row(rows, window.label(hour), entry.getString(DealRollups.SOURCE));
+                row.deals += Figures.count(entry.get(DealRollups.DEALS));
+                long won = Figures.count(entry.get(DealRollups.WON));
+                if (won > 0) {
+                    row.won += won;
+                    Figures.add(row.revenue, entry.get(DealRollups.CURRENCY), entry.get(DealRollups.WON_AMOUNT));
+                }
+            }
+        }
+
+        boolean wholeScope =
+                (scope.kind() == AnalyticsScope.Kind.TENANT || scope.kind() == AnalyticsScope.Kind.DEPARTMENTS)
+                        && scope.effectiveOwner() == null
+                        && scope.filters().pipelineId() == null;
+        if (!wholeScope) {
+            leadsFromFacts(facts, scope, window, rows);
+        } else {
+            String department = scope.filters().departmentId();
+            for (Document rollup : rollups.find(new Document("_id", new Document("$in", leadDays)))
+                    .projection(entriesOnly)) {
+                for (Object value :
+                        rollup.get(DealRollups.ENTRIES, new Document()).values()) {
+                    Document entry = (Document) value;
+                    Instant hour = entry.getDate(DealRollups.HOUR).toInstant();
+                    String leadDepartment = entry.getString(DealRollups.DEPARTMENT);
+                    if (hour.isBefore(start)
+                            || !hour.isBefore(end)
+                            || (department != null && !department.equals(leadDepartment))
+                            || (scope.kind() == AnalyticsScope.Kind.DEPARTMENTS
+                                    && (leadDepartment == null
+                                            || !scope.departments().contains(leadDepartment)))) {
+                        continue;
+                    }
+                    row(rows, window.label(hour), entry.getString(DealRollups.SOURCE)).leads +=
+                            Figures.count(entry.get(DealRollups.LEADS));
+                }
+            }
+        }
+        return report(window, rows);
+    }
+
+    /** By aggregating the lead and deal facts: for zones whose days do not start on whole UTC hours. */
+    SourcesReport fromFacts(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
+        Map<List<String>, Builder> rows = rows();
+        leadsFromFacts(facts, scope, window, rows);
         Document source = new Document("$ifNull", List.of("$source", SourcesReport.NO_SOURCE));
-
-        List<Criteria> leadCriteria = new ArrayList<>(List.of(
-                where("tenantId").is(scope.tenantId()),
-                where("at").gte(window.startDate()).lt(window.endDate())));
-        switch (scope.kind()) {
-            case TENANT -> {}
-            case DEPARTMENTS -> leadCriteria.add(where("departmentId").in(scope.departments()));
-            case OWN, NONE -> {}
-        }
-        if (scope.filters().departmentId() != null) {
-            leadCriteria.add(where("departmentId").is(scope.filters().departmentId()));
-        }
-        if (scope.kind() == AnalyticsScope.Kind.NONE) {
-            leadCriteria.add(where("leadId").in(List.of()));
-        } else if (scope.effectiveOwner() != null || scope.filters().pipelineId() != null) {
-            leadCriteria.add(where("leadId").in(leadsOfVisibleDeals(facts, scope)));
-        }
-        for (Document group : Figures.aggregate(
-                mongo,
-                facts.leads(),
-                List.of(
-                        Figures.match(new Criteria().andOperator(leadCriteria)),
-                        new Document(
-                                "$group",
-                                new Document(
-                                                "_id",
-                                                new Document("period", window.bucket("at")).append("source", source))
-                                        .append("leads", new Document("$sum", 1)))))) {
-            row(rows, group).leads = Figures.count(group.get("leads"));
-        }
-
         for (Document group : Figures.aggregate(
                 mongo,
                 facts.deals(),
@@ -97,9 +149,57 @@ class SourcesQuery {
                 Figures.add(row.revenue, id.get("currency"), group.get("amount"));
             }
         }
+        return report(window, rows);
+    }
 
+    private void leadsFromFacts(
+            ProjectionCollections facts, AnalyticsScope scope, QueryWindow window, Map<List<String>, Builder> rows) {
+        Document source = new Document("$ifNull", List.of("$source", SourcesReport.NO_SOURCE));
+        List<Criteria> leadCriteria = new ArrayList<>(List.of(
+                where("tenantId").is(scope.tenantId()),
+                where("at").gte(window.startDate()).lt(window.endDate())));
+        switch (scope.kind()) {
+            case TENANT -> {}
+            case DEPARTMENTS -> leadCriteria.add(where("departmentId").in(scope.departments()));
+            case OWN, NONE -> {}
+        }
+        if (scope.filters().departmentId() != null) {
+            leadCriteria.add(where("departmentId").is(scope.filters().departmentId()));
+        }
+        if (scope.kind() == AnalyticsScope.Kind.NONE) {
+            leadCriteria.add(where("leadId").in(List.of()));
+        } else if (scope.effectiveOwner() != null || scope.filters().pipelineId() != null) {
+            leadCriteria.add(where("leadId").in(leadsOfVisibleDeals(facts, scope)));
+        }
+        for (Document group : Figures.aggregate(
+                mongo,
+                facts.leads(),
+                List.of(
+                        Figures.match(new Criteria().andOperator(leadCriteria)),
+                        new Document(
+                                "$group",
+                                new Document(
+                                                "_id",
+                                                new Document("period", window.bucket("at")).append("source", source))
+                                        .append("leads", new Document("$sum", 1)))))) {
+            row(rows, group).leads += Figures.count(group.get("leads"));
+        }
+    }
+
+    private static Map<List<String>, Builder> rows() {
+        return new TreeMap<>((a, b) -> {
+            int byPeriod = a.get(0).compareTo(b.get(0));
+            return byPeriod != 0 ? byPeriod : a.get(1).compareTo(b.get(1));
+        });
+    }
+
+    private static SourcesReport report(QueryWindow window, Map<List<String>, Builder> rows) {
         List<SourcesReport.Row> result = new ArrayList<>();
-        rows.values().forEach(b -> result.add(b.build()));
+        rows.values().forEach(b -> {
+            if (b.leads > 0 || b.deals > 0) {
+                result.add(b.build());
+            }
+        });
         return new SourcesReport(
                 window.from().toString(),
                 window.to().toString(),
@@ -122,6 +222,10 @@ class SourcesQuery {
     private static Builder row(Map<List<String>, Builder> rows, Document group) {
         Document id = group.get("_id", Document.class);
         return rows.computeIfAbsent(List.of(id.getString("period"), id.getString("source")), Builder::new);
+    }
+
+    private static Builder row(Map<List<String>, Builder> rows, String period, String source) {
+        return rows.computeIfAbsent(List.of(period, source == null ? SourcesReport.NO_SOURCE : source), Builder::new);
     }
 
     private static final class Builder {
