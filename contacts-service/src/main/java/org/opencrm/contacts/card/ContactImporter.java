@@ -194,7 +194,7 @@ public class ContactImporter {
         }
         var keys = new LinkedHashMap<String, ContactIndex.Keys>();
         created.forEach((id, card) -> keys.put(id, ContactIndex.keysOf(card)));
-        index.addAll(keys);
+        index.addAll(keys, null);
         var cards = new ArrayList<>(created.values());
         try {
             batches.insertAll(cards);
@@ -212,7 +212,7 @@ public class ContactImporter {
                 }
             }
         }
-        index.addAll(keys);
+        index.addAll(keys, created);
         var audit = cards.stream().flatMap(c -> c.pendingAudit().stream()).toList();
         try {
             mongo.insertAll(audit);

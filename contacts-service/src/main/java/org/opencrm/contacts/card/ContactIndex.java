@@ -28,6 +28,14 @@ import org.springframework.stereotype.Component;
  * is: entries are added <em>before</em> the card is saved and removed <em>after</em>, and every read
  * verifies each id against the card (and repairs a stale entry). An index may thus name a card that does
  * not carry the key, never miss one that does.
+ *
+ * <p>A {@code phone_index} entry also keeps the screen-pop view of each card it names ({@code views.<card id>
+ * = {v, doc}}, {@code doc} the {@link ContactView} as stored), so the screen pop reads the entry instead of the
+ * cards. A view is trusted without reading the card, so it follows a stricter rule: before a save every phone
+ * entry the card has or will have drops the card's view and raises {@code v} to the version being saved;
+ * after the save the entries the card keeps get the new view, written only while {@code v} is not above its
+ * version (a late writer of an older version changes nothing); entries the card lost drop the id and the view.
+ * A crash between the steps leaves an entry without a view, which the screen pop answers from the card.
  */
 @Component
 class ContactIndex {
@@ -36,6 +44,10 @@ class ContactIndex {
     static final String EMAILS = "email_index";
     static final String NAMES = "name_index";
     static final String CONTACT_IDS = "contactIds";
+    static final String VIEWS = "views";
+
+    // Card ids become field names in an entry; an id that could be read as a path or operator keeps no view.
+    private static final java.util.regex.Pattern VIEW_KEY = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,100}");
 
     private final MongoTemplate mongo;
 
@@ -93,22 +105,125 @@ class ContactIndex {
         return keys;
     }
 
-    void add(String contactId, Keys keys) {
-        change(PHONES, keys.phones(), new Update().addToSet(CONTACT_IDS, contactId), true);
-        change(EMAILS, keys.emails(), new Update().addToSet(CONTACT_IDS, contactId), true);
-        change(NAMES, keys.names(), new Update().addToSet(CONTACT_IDS, contactId), true);
+    /**
+     * Before a card's save: entries for the keys it will have; every phone entry it has or will have forgets
+     * its screen-pop view, up to {@code version} (the version the save writes).
+     */
+    void beforeSave(String contactId, Keys before, Keys after, long version) {
+        var phones = new LinkedHashSet<>(after.phones());
+        phones.addAll(before.phones());
+        for (String key : phones) {
+            var update = withdrawView(new Update(), contactId, version);
+            if (after.phones().contains(key)) {
+                mongo.upsert(new Query(where("_id").is(key)), update.addToSet(CONTACT_IDS, contactId), PHONES);
+            } else if (hasView(contactId)) {
+                mongo.updateFirst(new Query(where("_id").is(key)), update, PHONES);
+            }
+        }
+        change(EMAILS, after.emails(), new Update().addToSet(CONTACT_IDS, contactId), true);
+        change(NAMES, after.names(), new Update().addToSet(CONTACT_IDS, contactId), true);
     }
 
-    /** {@link #add} for many cards in one bulk write per index collection. */
-    void addAll(java.util.Map<String, Keys> keysByContact) {
+    /**
+     * After a card's save: its entries again (undoing a concurrent reader's repair that ran in between), the
+     * saved card's view in its phone entries (all in one bulk write), and the entries it lost dropped.
+     */
+    void afterSave(Contact saved, Keys before, Keys after) {
+        String contactId = saved.getId();
+        if (!after.phones().isEmpty()) {
+            var bulk = mongo.bulkOps(org.springframework.data.mongodb.core.BulkOperations.BulkMode.ORDERED, PHONES);
+            for (String key : after.phones()) {
+                bulk.upsert(new Query(where("_id").is(key)), new Update().addToSet(CONTACT_IDS, contactId));
+                if (hasView(contactId)) {
+                    bulk.updateOne(viewNotNewerThan(key, contactId, saved.getVersion()), setView(saved));
+                }
+            }
+            bulk.execute();
+        }
+        change(EMAILS, after.emails(), new Update().addToSet(CONTACT_IDS, contactId), true);
+        change(NAMES, after.names(), new Update().addToSet(CONTACT_IDS, contactId), true);
+        var lost = before.minus(after);
+        change(
+                PHONES,
+                lost.phones(),
+                withdrawView(new Update().pull(CONTACT_IDS, contactId), contactId, saved.getVersion()),
+                false);
+        change(EMAILS, lost.emails(), new Update().pull(CONTACT_IDS, contactId), false);
+        change(NAMES, lost.names(), new Update().pull(CONTACT_IDS, contactId), false);
+    }
+
+    static boolean hasView(String contactId) {
+        return VIEW_KEY.matcher(contactId).matches();
+    }
+
+    /** The stored view of a card in a phone entry, or null when the entry keeps none for it. */
+    static Document storedView(Document entry, String contactId) {
+        if (entry.get(VIEWS) instanceof Document views
+                && hasView(contactId)
+                && views.get(contactId) instanceof Document slot
+                && slot.get("doc") instanceof Document doc) {
+            return doc;
+        }
+        return null;
+    }
+
+    private Update withdrawView(Update update, String contactId, long version) {
+        if (!hasView(contactId)) {
+            return update;
+        }
+        String slot = VIEWS + "." + contactId;
+        return update.max(slot + ".v", version).unset(slot + ".doc");
+    }
+
+    private static Query viewNotNewerThan(String key, String contactId, long version) {
+        return new Query(
+                where("_id").is(key).and(VIEWS + "." + contactId + ".v").lte(version));
+    }
+
+    private Update setView(Contact saved) {
+        String slot = VIEWS + "." + saved.getId();
+        return new Update().set(slot + ".v", saved.getVersion()).set(slot + ".doc", viewDocument(saved));
+    }
+
+    private Document viewDocument(Contact card) {
+        var document = new Document();
+        mongo.getConverter().write(ContactView.of(card), document);
+        document.remove("_class");
+        return document;
+    }
+
+    /** A view stored by {@link #afterSave} read back, as the screen pop shows it. */
+    ContactView readView(Document doc) {
+        return mongo.getConverter().read(ContactView.class, doc);
+    }
+
+    /**
+     * {@link #beforeSave} (with {@code saved} null: new cards, no view yet) or {@link #afterSave} ({@code
+     * saved}: the inserted cards, whose views are written) for many new cards, in one bulk write per index
+     * collection.
+     */
+    void addAll(java.util.Map<String, Keys> keysByContact, java.util.Map<String, Contact> saved) {
         for (String collection : List.of(PHONES, EMAILS, NAMES)) {
-            var bulk =
-                    mongo.bulkOps(org.springframework.data.mongodb.core.BulkOperations.BulkMode.UNORDERED, collection);
+            var bulk = mongo.bulkOps(
+                    collection.equals(PHONES)
+                            ? org.springframework.data.mongodb.core.BulkOperations.BulkMode.ORDERED
+                            : org.springframework.data.mongodb.core.BulkOperations.BulkMode.UNORDERED,
+                    collection);
             int operations = 0;
             for (var entry : keysByContact.entrySet()) {
+                String contactId = entry.getKey();
+                Contact card = saved == null ? null : saved.get(contactId);
                 for (String key : Duplicates.keysFor(collection, entry.getValue())) {
-                    bulk.upsert(new Query(where("_id").is(key)), new Update().addToSet(CONTACT_IDS, entry.getKey()));
+                    var add = new Update().addToSet(CONTACT_IDS, contactId);
+                    if (collection.equals(PHONES) && saved == null) {
+                        withdrawView(add, contactId, 0);
+                    }
+                    bulk.upsert(new Query(where("_id").is(key)), add);
                     operations++;
+                    if (collection.equals(PHONES) && card != null && card.getVersion() != null && hasView(contactId)) {
+                        bulk.updateOne(viewNotNewerThan(key, contactId, card.getVersion()), setView(card));
+                        operations++;
+                    }
                 }
             }
             if (operations > 0) {
@@ -127,12 +242,6 @@ class ContactIndex {
             result.put(document.getString("_id"), document.getList(CONTACT_IDS, String.class, List.of()));
         }
         return result;
-    }
-
-    void remove(String contactId, Keys keys) {
-        change(PHONES, keys.phones(), new Update().pull(CONTACT_IDS, contactId), false);
-        change(EMAILS, keys.emails(), new Update().pull(CONTACT_IDS, contactId), false);
-        change(NAMES, keys.names(), new Update().pull(CONTACT_IDS, contactId), false);
     }
 
     /** The ids an index entry names, unverified. */

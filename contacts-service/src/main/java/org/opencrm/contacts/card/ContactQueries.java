@@ -63,6 +63,7 @@ class ContactQueries {
     private final Duplicates duplicates;
     private final ContactActivity activity;
     private final ContactStore store;
+    private final ContactIndex index;
 
     ContactQueries(
             MongoTemplate mongo,
@@ -70,13 +71,15 @@ class ContactQueries {
             CustomFields customFields,
             Duplicates duplicates,
             ContactActivity activity,
-            ContactStore store) {
+            ContactStore store,
+            ContactIndex index) {
         this.mongo = mongo;
         this.phoneNumbers = phoneNumbers;
         this.customFields = customFields;
         this.duplicates = duplicates;
         this.activity = activity;
         this.store = store;
+        this.index = index;
     }
 
     Page<ContactView> search(SearchParams params, CurrentUser user) {
@@ -172,21 +175,61 @@ class ContactQueries {
     }
 
     /**
-     * The screen pop: the phone in any format, one {@code _id} read of the phone index, the cards it names,
-     * and their summaries in one more {@code _id} read.
+     * The screen pop: the phone in any format, one {@code _id} read of the phone index entry, which keeps each
+     * card's view (see {@link ContactIndex}), and the cards' summaries in one more {@code _id} read. A card the
+     * entry keeps no view of (written before views existed, or by a save that did not finish) is read and
+     * verified as the duplicate checks do.
      */
     List<LookupResult> lookup(String phone, CurrentUser user) {
         String e164 = phoneNumbers
                 .e164(user.tenantId(), phone)
                 .orElseThrow(() -> new InvalidRequestException("phone", "is not a valid phone number"));
-        var cards = duplicates.verified(ContactIndex.PHONES, user.tenantId() + "|" + e164).stream()
-                .filter(c -> Visibility.canSee(user, c.getTenantId(), c.ownerId(), c.departmentId()))
+        String key = user.tenantId() + "|" + e164;
+        var entry = mongo.findById(key, org.bson.Document.class, ContactIndex.PHONES);
+        if (entry == null) {
+            return List.of();
+        }
+        List<String> ids = entry.getList(ContactIndex.CONTACT_IDS, String.class, List.of());
+        var views = new LinkedHashMap<String, ContactView>();
+        var unviewed = new ArrayList<String>();
+        for (String id : ids) {
+            var stored = ContactIndex.storedView(entry, id);
+            if (stored == null) {
+                unviewed.add(id);
+            } else {
+                views.put(id, index.readView(stored));
+            }
+        }
+        if (!unviewed.isEmpty()) {
+            var cards = new LinkedHashMap<String, ContactView>();
+            duplicates
+                    .verified(ContactIndex.PHONES, key, unviewed)
+                    .forEach(c -> cards.put(c.getId(), ContactView.of(c)));
+            // in the entry's order, whichever way each card was read
+            var all = new LinkedHashMap<String, ContactView>();
+            for (String id : ids) {
+                var view = views.containsKey(id) ? views.get(id) : cards.get(id);
+                if (view != null) {
+                    all.put(id, view);
+                }
+            }
+            views = all;
+        }
+        var visible = views.values().stream()
+                .filter(v -> Visibility.canSee(user, user.tenantId(), v.ownerId(), v.departmentId()))
                 .toList();
-        var ids = new LinkedHashMap<String, List<String>>();
-        cards.forEach(c -> ids.put(c.getId(), historyIds(c)));
-        var summaries = activity.summaries(ids);
-        return cards.stream()
-                .map(c -> new LookupResult(ContactView.of(c), summaries.getOrDefault(c.getId(), ContactSummary.EMPTY)))
+        var historyIds = new LinkedHashMap<String, List<String>>();
+        visible.forEach(v -> {
+            var history = new ArrayList<String>();
+            history.add(v.id());
+            if (v.mergedIds() != null) {
+                history.addAll(v.mergedIds());
+            }
+            historyIds.put(v.id(), history);
+        });
+        var summaries = activity.summaries(historyIds);
+        return visible.stream()
+                .map(v -> new LookupResult(v, summaries.getOrDefault(v.id(), ContactSummary.EMPTY)))
                 .toList();
     }
 

@@ -8,7 +8,8 @@ import org.springframework.stereotype.Component;
 /**
  * Saves a card together with what hangs off it, in an order that survives a crash at any point without
  * transactions: index entries the card gains are added before the save (and again after it, undoing a
- * concurrent reader's repair that ran in between), entries it lost are removed after the save, and the
+ * concurrent reader's repair that ran in between), entries it lost are removed after the save, the phone
+ * entries' screen-pop views are withdrawn before and written after (see {@link ContactIndex}), and the
  * audit and history it carries are copied out last ({@link ContactJournal}).
  */
 @Component
@@ -49,15 +50,14 @@ class ContactStore {
 
     Contact save(Contact contact, ContactIndex.Keys before) {
         var after = ContactIndex.keysOf(contact);
-        index.add(contact.getId(), after);
         boolean isNew = contact.getVersion() == null;
+        index.beforeSave(contact.getId(), before, after, isNew ? 0 : contact.getVersion() + 1);
         Contact saved = mongo.save(contact);
         if (isNew) {
             // A concurrent retry's insert of the same derived id throws above: one card, one count.
             created.increment();
         }
-        index.add(saved.getId(), after);
-        index.remove(saved.getId(), before.minus(after));
+        index.afterSave(saved, before, after);
         journal.flush(saved);
         return saved;
     }

@@ -137,7 +137,11 @@ class Duplicates {
 
     /** The live cards an index entry names; ids no card backs any more are dropped from the entry. */
     List<Contact> verified(String collection, String key) {
-        List<String> ids = index.ids(collection, key);
+        return verified(collection, key, index.ids(collection, key));
+    }
+
+    /** {@link #verified(String, String)} for ids already read from the entry. */
+    List<Contact> verified(String collection, String key, List<String> ids) {
         if (ids.isEmpty()) {
             return List.of();
         }
