@@ -10,6 +10,7 @@ import com.mongodb.client.model.WriteModel;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -70,6 +71,12 @@ public final class DealRollups {
     public static final String CURRENCY = "c";
     public static final String TOPIC = "t";
     public static final String SOURCE = "s";
+    public static final String STAGE = "st";
+    public static final String STAGE_KIND = "sk";
+    public static final String POSITION = "pos";
+
+    /** The deal document's history by event version ({@link FactWriter}): the pipeline-as-of contribution. */
+    public static final String TIMELINE = "timeline";
 
     public static final String WON = "won";
     public static final String WON_AMOUNT = "wonAmount";
@@ -84,7 +91,8 @@ public final class DealRollups {
     public static final String APPEALS = "appeals";
     public static final String LEADS = "leads";
 
-    private static final Set<String> DIMENSIONS = Set.of(OWNER, DEPARTMENT, PIPELINE, HOUR, CURRENCY, TOPIC, SOURCE);
+    private static final Set<String> DIMENSIONS =
+            Set.of(OWNER, DEPARTMENT, PIPELINE, HOUR, CURRENCY, TOPIC, SOURCE, STAGE, STAGE_KIND, POSITION);
     private static final int DUPLICATE_KEY = 11000;
     private static final int ATTEMPTS = 20;
 
@@ -110,6 +118,26 @@ public final class DealRollups {
     /** The deals opened on a UTC day, per hour, owner, department, pipeline, source and (won) currency. */
     public static String createdId(String tenantId, LocalDate utcDay) {
         return escape(tenantId) + "|created|" + utcDay;
+    }
+
+    /** Pipeline-as-of deltas of a UTC month, summed over the month (no hours). */
+    public static String asOfMonthId(String tenantId, YearMonth utcMonth) {
+        return asOfMonthPrefix(tenantId) + utcMonth;
+    }
+
+    /** Every pipeline-as-of month document of the tenant has an id starting with this; months sort as strings. */
+    public static String asOfMonthPrefix(String tenantId) {
+        return escape(tenantId) + "|asof-month|";
+    }
+
+    /** Pipeline-as-of deltas of a UTC day, summed over the day (no hours). */
+    public static String asOfDayId(String tenantId, LocalDate utcDay) {
+        return escape(tenantId) + "|asof-day|" + utcDay;
+    }
+
+    /** Pipeline-as-of deltas of a UTC day per hour: the last, partial day of a zone's "end of the date". */
+    public static String asOfHourId(String tenantId, LocalDate utcDay) {
+        return escape(tenantId) + "|asof-hour|" + utcDay;
     }
 
     public static String leadsId(String tenantId, LocalDate utcDay) {
@@ -208,6 +236,10 @@ public final class DealRollups {
                             createdId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)), id -> new LinkedHashMap<>())
                     .put(key, entry);
         }
+        Document timeline = deal.get(TIMELINE, Document.class);
+        if (timeline != null && !timeline.isEmpty()) {
+            timelineContribution(tenant, timeline, result);
+        }
         if ("OPEN".equals(deal.getString("stageKind")) && outcome == null) {
             String currency = deal.getString("currency");
             Object amount = deal.get("amount");
@@ -224,6 +256,140 @@ public final class DealRollups {
                     .put(key(owner, department, pipeline, currency), entry);
         }
         return result;
+    }
+
+    /**
+     * The deal where the pipeline-as-of report sees it at each moment, as deltas: at every distinct time of its
+     * history entries, the state that the entries up to that time give (applied in version order, as the report
+     * from the facts does) replaces the previous one (-1 deal in the old stage, +1 in the new one, amounts
+     * alike). The sum of the deltas before a moment is the deal's state then. Each delta goes into its UTC
+     * month's, day's and (per hour) day's document, so that a date's pipeline is the months before it, the
+     * days of its month before it and the hours of its last day.
+     */
+    private static void timelineContribution(
+            String tenant, Document timeline, Map<String, Map<String, Document>> result) {
+        List<Map.Entry<Long, Document>> entries = new ArrayList<>();
+        java.util.TreeSet<Date> times = new java.util.TreeSet<>();
+        timeline.forEach((version, value) -> {
+            Document entry = (Document) value;
+            if (entry.getDate("at") != null) {
+                entries.add(Map.entry(Long.parseLong(version), entry));
+                times.add(entry.getDate("at"));
+            }
+        });
+        entries.sort(Map.Entry.comparingByKey());
+        AsOfState previous = null;
+        for (Date time : times) {
+            AsOfState state = null;
+            for (var entry : entries) {
+                if (!entry.getValue().getDate("at").after(time)) {
+                    state = AsOfState.next(state, entry.getValue());
+                }
+            }
+            if (state == null || state.stage() == null || state.equals(previous)) {
+                continue;
+            }
+            Instant hour = time.toInstant().truncatedTo(ChronoUnit.HOURS);
+            if (previous != null && previous.stage() != null) {
+                previous.addTo(tenant, hour, -1, result);
+            }
+            state.addTo(tenant, hour, 1, result);
+            previous = state;
+        }
+    }
+
+    /** Where a deal stood: the fold of its history entries as the pipeline-as-of report replays them. */
+    private record AsOfState(
+            String pipelineId,
+            String ownerId,
+            String departmentId,
+            String stage,
+            String stageKind,
+            int position,
+            int probability,
+            BigDecimal amount,
+            String currency) {
+
+        static AsOfState next(AsOfState state, Document entry) {
+            String stage = state == null ? null : state.stage;
+            String kind = state == null ? null : state.stageKind;
+            int position = state == null ? 0 : state.position;
+            int probability = state == null ? 0 : state.probability;
+            BigDecimal amount = state == null ? null : state.amount;
+            String currency = state == null ? null : state.currency;
+            switch (entry.getString("kind")) {
+                case "ENTERED", "MOVED" -> {
+                    stage = entry.getString("stage");
+                    kind = entry.getString("stageKind");
+                    position = entry.getInteger("position", 0);
+                    probability = entry.getInteger("probability", 0);
+                    amount = entry.get("amount") == null ? null : decimal(entry.get("amount"));
+                    currency = entry.getString("currency");
+                }
+                case "AMOUNT" -> {
+                    amount = entry.get("amount") == null ? null : decimal(entry.get("amount"));
+                    currency = entry.getString("currency");
+                }
+                default -> {}
+            }
+            return new AsOfState(
+                    entry.getString("pipelineId"),
+                    entry.getString("ownerId"),
+                    entry.getString("departmentId"),
+                    stage,
+                    kind,
+                    position,
+                    probability,
+                    amount,
+                    currency);
+        }
+
+        void addTo(String tenant, Instant hour, long sign, Map<String, Map<String, Document>> result) {
+            Document dims = new Document(PIPELINE, pipelineId)
+                    .append(STAGE, stage)
+                    .append(STAGE_KIND, stageKind)
+                    .append(POSITION, position)
+                    .append(OWNER, ownerId)
+                    .append(DEPARTMENT, departmentId)
+                    .append(CURRENCY, currency);
+            Document figures = new Document(DEALS, sign);
+            if (amount != null && currency != null) {
+                BigDecimal signed = sign < 0 ? amount.negate() : amount;
+                figures.append(VALUE, signed).append(WEIGHTED, signed.multiply(BigDecimal.valueOf(probability)));
+            }
+            String key = part(pipelineId) + "|" + part(stage) + "|" + part(stageKind) + "|" + position + "|"
+                    + part(ownerId) + "|" + part(departmentId) + "|" + part(currency);
+            LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
+            accumulate(result, asOfMonthId(tenant, YearMonth.from(day)), key, dims, figures);
+            accumulate(result, asOfDayId(tenant, day), key, dims, figures);
+            accumulate(
+                    result,
+                    asOfHourId(tenant, day),
+                    hour.getEpochSecond() + "|" + key,
+                    new Document(dims).append(HOUR, Date.from(hour)),
+                    figures);
+        }
+    }
+
+    /** Adds figures to an entry of a contribution; an entry whose figures all sum to zero is dropped. */
+    private static void accumulate(
+            Map<String, Map<String, Document>> result, String id, String key, Document dims, Document figures) {
+        var entries = result.computeIfAbsent(id, i -> new LinkedHashMap<>());
+        Document entry = entries.get(key);
+        Document sum = entry == null ? new Document(dims) : entry;
+        figures.forEach((name, value) -> {
+            Object total = add(sum.get(name), value);
+            if (isZero(total)) {
+                sum.remove(name);
+            } else {
+                sum.put(name, total);
+            }
+        });
+        if (sum.keySet().stream().allMatch(DIMENSIONS::contains)) {
+            entries.remove(key);
+        } else {
+            entries.put(key, sum);
+        }
     }
 
     /**

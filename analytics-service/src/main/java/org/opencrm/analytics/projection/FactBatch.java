@@ -109,6 +109,14 @@ final class FactBatch {
         changes(collection, id).add(new AddToSet(field, value, sets(base)));
     }
 
+    /**
+     * Adds {@code value} under {@code key} to the sub-document {@code field} unless the key is there already;
+     * {@code base} fields are set when the document is new.
+     */
+    void putOnce(String collection, Object id, String field, String key, Document value, Update base) {
+        changes(collection, id).add(new PutOnce(field, key, value, sets(base)));
+    }
+
     boolean isEmpty() {
         return inserts.isEmpty() && upserts.isEmpty() && versioned.isEmpty();
     }
@@ -298,7 +306,7 @@ final class FactBatch {
                 && e.getWriteErrors().stream().map(BulkWriteError::getCode).allMatch(code -> code == DUPLICATE_KEY);
     }
 
-    private sealed interface Change permits GroupSet, AddToSet {
+    private sealed interface Change permits GroupSet, AddToSet, PutOnce {
         void applyTo(Document document, Document changed);
     }
 
@@ -328,6 +336,24 @@ final class FactBatch {
             if (!values.contains(value)) {
                 values.add(value);
                 set(document, changed, field, values);
+            }
+        }
+    }
+
+    /** A sub-document whose keys, once added, never change (a deal's timeline by event version). */
+    private record PutOnce(String field, String key, Document value, Document base) implements Change {
+        @Override
+        public void applyTo(Document document, Document changed) {
+            base.forEach((name, v) -> {
+                if (!document.containsKey(name)) {
+                    set(document, changed, name, v);
+                }
+            });
+            Document stored = document.get(field, Document.class);
+            if (stored == null || !stored.containsKey(key)) {
+                Document grown = stored == null ? new Document() : new Document(stored);
+                grown.put(key, value);
+                set(document, changed, field, grown);
             }
         }
     }

@@ -138,15 +138,16 @@ public class FactWriter {
         owner(to, id, e, e.pipelineId(), e.ownerId(), e.departmentId());
         amount(to, id, e, e.pipelineId(), e.amount());
         profile(to, id, e, e.pipelineId(), e.source(), e.contactId());
-        to.insertOnce(
+        recordHistory(
+                to,
+                e,
                 history(e, e.pipelineId(), ENTERED, e.ownerId(), e.departmentId())
                         .append("stage", e.stage())
                         .append("stageKind", e.stageKind())
                         .append("position", e.stagePosition())
                         .append("probability", e.stageProbability())
                         .append("amount", decimal(e.amount()))
-                        .append("currency", currency(e.amount())),
-                to.dealHistory());
+                        .append("currency", currency(e.amount())));
     }
 
     private void dealStageChanged(DealStageChanged e, FactBatch to) {
@@ -159,7 +160,9 @@ public class FactWriter {
             // A set that only grows: applying it twice or late changes nothing.
             to.addToSet(to.deals(), id, "forwardFrom", e.fromStage(), deal(e, e.pipelineId()));
         }
-        to.insertOnce(
+        recordHistory(
+                to,
+                e,
                 history(e, e.pipelineId(), MOVED, e.ownerId(), e.departmentId())
                         .append("stage", e.toStage())
                         .append("stageKind", e.toStageKind())
@@ -172,8 +175,7 @@ public class FactWriter {
                         .append("fromPosition", e.fromStagePosition())
                         .append("secondsInPreviousStage", e.secondsInPreviousStage())
                         .append("move", move)
-                        .append("lossReason", e.lossReason()),
-                to.dealHistory());
+                        .append("lossReason", e.lossReason()));
     }
 
     /** FORWARD (to a later open stage or to a won one), BACK, LOST, or REOPEN (out of a closed stage). */
@@ -255,18 +257,19 @@ public class FactWriter {
         // An unchanged department may be left out of the event: the deal stays where it was.
         String department = e.toDepartmentId() != null ? e.toDepartmentId() : e.fromDepartmentId();
         owner(to, id, e, e.pipelineId(), e.toOwnerId(), department);
-        to.insertOnce(history(e, e.pipelineId(), OWNER, e.toOwnerId(), department), to.dealHistory());
+        recordHistory(to, e, history(e, e.pipelineId(), OWNER, e.toOwnerId(), department));
     }
 
     private void dealAmountChanged(DealAmountChanged e, FactBatch to) {
         String id = key(e.tenantId(), e.aggregateId());
         owner(to, id, e, e.pipelineId(), e.ownerId(), e.departmentId());
         amount(to, id, e, e.pipelineId(), e.amount());
-        to.insertOnce(
+        recordHistory(
+                to,
+                e,
                 history(e, e.pipelineId(), AMOUNT, e.ownerId(), e.departmentId())
                         .append("amount", decimal(e.amount()))
-                        .append("currency", currency(e.amount())),
-                to.dealHistory());
+                        .append("currency", currency(e.amount())));
     }
 
     private void dealUpdated(DealUpdated e, FactBatch to) {
@@ -333,6 +336,41 @@ public class FactWriter {
                 .set("dealId", e.aggregateId())
                 .set("pipelineId", pipelineId);
     }
+
+    /**
+     * A deal history fact, inserted once, and the same entry in the deal document's {@code timeline} (keyed by the
+     * event's version, added once): the deal's stage, amount and owner over time, from which the pipeline-as-of
+     * rollups take the deal's contribution ({@link DealRollups}).
+     */
+    private static void recordHistory(FactBatch to, CrmEvent e, Document fact) {
+        to.insertOnce(fact, to.dealHistory());
+        Document entry = new Document();
+        for (String field : TIMELINE_FIELDS) {
+            if (fact.get(field) != null) {
+                entry.put(field, fact.get(field));
+            }
+        }
+        to.putOnce(
+                to.deals(),
+                fact.getString("dealKey"),
+                DealRollups.TIMELINE,
+                String.valueOf(e.aggregateVersion()),
+                entry,
+                deal(e, fact.getString("pipelineId")));
+    }
+
+    private static final java.util.List<String> TIMELINE_FIELDS = java.util.List.of(
+            "kind",
+            "at",
+            "pipelineId",
+            "ownerId",
+            "departmentId",
+            "stage",
+            "stageKind",
+            "position",
+            "probability",
+            "amount",
+            "currency");
 
     private static Document history(CrmEvent e, String pipelineId, String kind, String ownerId, String departmentId) {
         return new Document("_id", EventIds.derive(e, "analytics-deal-history"))

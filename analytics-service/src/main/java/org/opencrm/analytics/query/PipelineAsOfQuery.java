@@ -3,8 +3,11 @@ package org.opencrm.analytics.query;
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 import java.math.BigDecimal;
+import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Date;
@@ -13,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.bson.Document;
+import org.opencrm.analytics.projection.DealRollups;
 import org.opencrm.analytics.projection.ProjectionCollections;
 import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -35,6 +39,121 @@ class PipelineAsOfQuery {
     }
 
     PipelineAsOfReport run(ProjectionCollections facts, AnalyticsScope scope, LocalDate date, ZoneId zone) {
+        Instant until = date.plusDays(1).atStartOfDay(zone).toInstant();
+        return until.getEpochSecond() % 3600 == 0
+                ? fromRollups(facts, scope, date, zone)
+                : fromFacts(facts, scope, date, zone);
+    }
+
+    /**
+     * From the rollups ({@link DealRollups}): every deal's stage, amount and owner changes as deltas, summed up
+     * to the end of the date: the UTC months before it (one document each, read by an {@code _id} range), the
+     * days of its month before it and the hours of its last UTC day before it (by {@code _id}). A bounded number
+     * of documents whatever the number of deals: the months of the tenant's history plus at most 32.
+     */
+    PipelineAsOfReport fromRollups(ProjectionCollections facts, AnalyticsScope scope, LocalDate date, ZoneId zone) {
+        Instant until = date.plusDays(1).atStartOfDay(zone).toInstant();
+        LocalDate lastDay = LocalDate.ofInstant(until, ZoneOffset.UTC);
+        YearMonth month = YearMonth.from(lastDay);
+        var rollups = mongo.getCollection(facts.rollups());
+        Document entriesOnly = new Document(DealRollups.ENTRIES, 1);
+        Map<List<Object>, Sum> sums = new HashMap<>();
+        String monthPrefix = DealRollups.asOfMonthPrefix(scope.tenantId());
+        for (Document rollup : rollups.find(new Document(
+                        "_id",
+                        new Document("$gte", monthPrefix)
+                                .append("$lt", DealRollups.asOfMonthId(scope.tenantId(), month))))
+                .projection(entriesOnly)) {
+            addAll(rollup, scope, null, sums);
+        }
+        List<String> days = new ArrayList<>();
+        for (LocalDate day = month.atDay(1); day.isBefore(lastDay); day = day.plusDays(1)) {
+            days.add(DealRollups.asOfDayId(scope.tenantId(), day));
+        }
+        if (!days.isEmpty()) {
+            for (Document rollup :
+                    rollups.find(new Document("_id", new Document("$in", days))).projection(entriesOnly)) {
+                addAll(rollup, scope, null, sums);
+            }
+        }
+        Document hours = rollups.find(new Document("_id", DealRollups.asOfHourId(scope.tenantId(), lastDay)))
+                .projection(entriesOnly)
+                .first();
+        if (hours != null) {
+            addAll(hours, scope, until, sums);
+        }
+
+        Map<List<Object>, Builder> rows = new LinkedHashMap<>();
+        for (var sum : sums.entrySet()) {
+            if (sum.getValue().deals <= 0) {
+                continue;
+            }
+            Document dims = sum.getValue().dims;
+            String pipelineId = dims.getString(DealRollups.PIPELINE);
+            String stage = dims.getString(DealRollups.STAGE);
+            var row = rows.computeIfAbsent(List.of(pipelineId, stage), k -> new Builder(pipelineId, stage));
+            row.stageKind = dims.getString(DealRollups.STAGE_KIND);
+            row.position = dims.getInteger(DealRollups.POSITION, 0);
+            row.deals += sum.getValue().deals;
+            Figures.add(row.value, dims.get(DealRollups.CURRENCY), sum.getValue().value);
+            // a stage of probability 0 weighs its amounts at zero: the rollup keeps no zero figure
+            BigDecimal weighted = sum.getValue().weighted != null
+                    ? sum.getValue().weighted
+                    : sum.getValue().value != null ? BigDecimal.ZERO : null;
+            Figures.add(
+                    row.weighted, dims.get(DealRollups.CURRENCY), weighted == null ? null : weighted.movePointLeft(2));
+        }
+        return report(date, zone, rows);
+    }
+
+    /** The entries of a rollup the caller may see (and, for hourly ones, before {@code until}) into the sums. */
+    private static void addAll(Document rollup, AnalyticsScope scope, Instant until, Map<List<Object>, Sum> sums) {
+        for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
+            Document entry = (Document) value;
+            if (until != null && !entry.getDate(DealRollups.HOUR).toInstant().isBefore(until)) {
+                continue;
+            }
+            if (!visible(
+                    scope,
+                    entry.getString(DealRollups.OWNER),
+                    entry.getString(DealRollups.DEPARTMENT),
+                    entry.getString(DealRollups.PIPELINE))) {
+                continue;
+            }
+            List<Object> key = java.util.Arrays.asList(
+                    entry.get(DealRollups.PIPELINE),
+                    entry.get(DealRollups.STAGE),
+                    entry.get(DealRollups.STAGE_KIND),
+                    entry.get(DealRollups.POSITION),
+                    entry.get(DealRollups.OWNER),
+                    entry.get(DealRollups.DEPARTMENT),
+                    entry.get(DealRollups.CURRENCY));
+            var sum = sums.computeIfAbsent(key, k -> new Sum(entry));
+            sum.deals += Figures.count(entry.get(DealRollups.DEALS));
+            if (entry.get(DealRollups.VALUE) != null) {
+                BigDecimal amount = Figures.decimal(entry.get(DealRollups.VALUE));
+                sum.value = sum.value == null ? amount : sum.value.add(amount);
+            }
+            if (entry.get(DealRollups.WEIGHTED) != null) {
+                BigDecimal weighted = Figures.decimal(entry.get(DealRollups.WEIGHTED));
+                sum.weighted = sum.weighted == null ? weighted : sum.weighted.add(weighted);
+            }
+        }
+    }
+
+    private static final class Sum {
+        final Document dims;
+        long deals;
+        BigDecimal value;
+        BigDecimal weighted;
+
+        Sum(Document dims) {
+            this.dims = dims;
+        }
+    }
+
+    /** By replaying the history facts: for zones whose days do not end on whole UTC hours. */
+    PipelineAsOfReport fromFacts(ProjectionCollections facts, AnalyticsScope scope, LocalDate date, ZoneId zone) {
         Date until = Date.from(date.plusDays(1).atStartOfDay(zone).toInstant());
         List<Criteria> criteria = new ArrayList<>(
                 List.of(where("tenantId").is(scope.tenantId()), where("at").lt(until)));
@@ -55,7 +174,7 @@ class PipelineAsOfQuery {
 
         Map<List<Object>, Builder> rows = new LinkedHashMap<>();
         for (DealState deal : deals.values()) {
-            if (deal.stage == null || !visible(scope, deal)) {
+            if (deal.stage == null || !visible(scope, deal.ownerId, deal.departmentId, deal.pipelineId)) {
                 continue;
             }
             var row = rows.computeIfAbsent(
@@ -73,6 +192,10 @@ class PipelineAsOfQuery {
                                 .movePointLeft(2));
             }
         }
+        return report(date, zone, rows);
+    }
+
+    private static PipelineAsOfReport report(LocalDate date, ZoneId zone, Map<List<Object>, Builder> rows) {
         List<PipelineAsOfReport.Row> result = new ArrayList<>();
         rows.values().forEach(b -> result.add(b.build()));
         result.sort(Comparator.comparing(PipelineAsOfReport.Row::pipelineId)
@@ -82,22 +205,25 @@ class PipelineAsOfQuery {
     }
 
     /** The scope's rule on the deal's owner and department at the time. */
-    private static boolean visible(AnalyticsScope scope, DealState deal) {
+    private static boolean visible(AnalyticsScope scope, String ownerId, String departmentId, String pipelineId) {
         var filters = scope.filters();
-        if (filters.departmentId() != null && !filters.departmentId().equals(deal.departmentId)) {
+        if (filters.pipelineId() != null && !filters.pipelineId().equals(pipelineId)) {
+            return false;
+        }
+        if (filters.departmentId() != null && !filters.departmentId().equals(departmentId)) {
             return false;
         }
         if (scope.kind() != AnalyticsScope.Kind.OWN
                 && filters.ownerId() != null
-                && !filters.ownerId().equals(deal.ownerId)) {
+                && !filters.ownerId().equals(ownerId)) {
             return false;
         }
         return switch (scope.kind()) {
             case TENANT -> true;
             case DEPARTMENTS ->
-                scope.userId().equals(deal.ownerId)
-                        || (deal.departmentId != null && scope.departments().contains(deal.departmentId));
-            case OWN -> scope.userId().equals(deal.ownerId);
+                scope.userId().equals(ownerId)
+                        || (departmentId != null && scope.departments().contains(departmentId));
+            case OWN -> scope.userId().equals(ownerId);
             case NONE -> false;
         };
     }
