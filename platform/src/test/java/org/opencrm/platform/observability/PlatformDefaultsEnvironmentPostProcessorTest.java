@@ -37,7 +37,7 @@ class PlatformDefaultsEnvironmentPostProcessorTest {
         assertThat(environment.getProperty("management.endpoint.health.group.readiness.include"))
                 .isEqualTo("readinessState,mongo,kafka");
         assertThat(environment.getProperty("management.tracing.sampling.probability"))
-                .isEqualTo("1.0");
+                .isEqualTo("0.1");
         assertThat(environment.getProperty("spring.kafka.template.observation-enabled"))
                 .isEqualTo("true");
         assertThat(environment.getProperty("spring.kafka.listener.observation-enabled"))
