@@ -64,6 +64,9 @@ abstract class GatewayTestSupport {
         // one route with a tight user limit, to see 429s
         registry.add("crm.gateway.rate-limit.routes.tasks.user.per-second", () -> 0.05);
         registry.add("crm.gateway.rate-limit.routes.tasks.user.burst", () -> 3);
+        // and a tenant bucket there that several users together empty (RateLimitTest)
+        registry.add("crm.gateway.rate-limit.routes.tasks.tenant.per-second", () -> 0.01);
+        registry.add("crm.gateway.rate-limit.routes.tasks.tenant.burst", () -> 6);
         // a loaded build machine must not make a check fall back to fail-open
         registry.add("crm.gateway.rate-limit.redis-timeout", () -> "3s");
         registry.add("crm.gateway.cors.allowed-origins", () -> "https://console.example");

@@ -8,7 +8,10 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Limits of the shared test context: user bucket of the tasks route 3 (0.05/s), form key 3 (0.01/s). */
+/**
+ * Limits of the shared test context: on the tasks route a user's bucket 3 (0.05/s) and the tenant's 6 (0.01/s),
+ * form key 3 (0.01/s). Both of a request's buckets are checked by one Redis call (ratelimit/token-buckets.lua).
+ */
 class RateLimitTest extends GatewayTestSupport {
 
     @Test
@@ -47,6 +50,30 @@ class RateLimitTest extends GatewayTestSupport {
         assertThat(get("/api/tasks", manager("colleague", "t-rate-2")).statusCode())
                 .isEqualTo(200);
         assertThat(get("/api/deals", busy).statusCode()).isEqualTo(200);
+    }
+
+    @Test
+    void onceTheTenantsBucketIsEmptyItsUsersAreRefusedThoughTheirOwnBucketsHaveTokens() {
+        String tenant = "t-rate-3";
+        for (String user : List.of("a", "b", "c")) {
+            for (int i = 0; i < 2; i++) {
+                assertThat(get("/api/tasks", manager(user, tenant)).statusCode())
+                        .as(user + " request " + (i + 1))
+                        .isEqualTo(200);
+            }
+        }
+
+        // each user has one token left of 3; the tenant's 6 are gone
+        var refused = get("/api/tasks", manager("a", tenant));
+        assertThat(refused.statusCode()).isEqualTo(429);
+        assertThat(refused.headers().firstValue("X-RateLimit-Limit")).contains("6");
+        assertThat(refused.headers().firstValue("X-RateLimit-Remaining")).contains("0");
+        assertThat(get("/api/tasks", manager("newcomer", tenant)).statusCode()).isEqualTo(429);
+        // another tenant's users are not held up by it
+        var elsewhere = get("/api/tasks", manager("a", "t-rate-4"));
+        assertThat(elsewhere.statusCode()).isEqualTo(200);
+        assertThat(elsewhere.headers().firstValue("X-RateLimit-Limit")).contains("3");
+        assertThat(elsewhere.headers().firstValue("X-RateLimit-Remaining")).contains("2");
     }
 
     @Test
