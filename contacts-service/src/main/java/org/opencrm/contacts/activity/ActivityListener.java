@@ -203,7 +203,8 @@ class ActivityListener {
                 entry.put("amount", amount == null ? null : amount.amount().toPlainString());
                 entry.put("currency", amount == null ? null : amount.currency());
             }
-            applyEntry(card.contactId(), event, "deals", entry);
+            applyEntry(card.contactId(), event, "deals", card.carried(entry));
+            card.leavePrevious().run();
         }
         timeline(event, card.contactId(), "DEAL", event.aggregateId(), null, text, facts);
     }
@@ -220,7 +221,8 @@ class ActivityListener {
             return;
         }
         if (card.current()) {
-            applyEntry(card.contactId(), event, "tasks", values);
+            applyEntry(card.contactId(), event, "tasks", card.carried(values));
+            card.leavePrevious().run();
         }
         timeline(event, card.contactId(), "TASK", dealId, event.aggregateId(), text, facts);
     }
@@ -230,11 +232,32 @@ class ActivityListener {
      *
      * @param current whether the event is the newest the link has seen: only then may it change a summary
      */
-    private record Card(String contactId, boolean current) {}
+    private record Card(String contactId, boolean current, Document carried, Runnable leavePrevious) {
+
+        Card(String contactId, boolean current) {
+            this(contactId, current, null, () -> {});
+        }
+
+        /** The event's values over what the entry held on the card it left (a move keeps its state). */
+        Map<String, Object> carried(Map<String, Object> values) {
+            var entry = new LinkedHashMap<String, Object>();
+            if (carried != null) {
+                carried.forEach((field, value) -> {
+                    if (!field.equals("v")) {
+                        entry.put(field, value);
+                    }
+                });
+            }
+            entry.putAll(values);
+            return entry;
+        }
+    }
 
     /**
      * The card a deal or task belongs to as of this event. Events without a contact id inherit the last known
-     * one; when the card changes, the entry leaves the old card's summary. An event older than the link (a
+     * one; when the card changes, the entry leaves the old card's summary for the new one's with what it held
+     * (an update that moves a deal carries no stage or amount), written there before it is taken off the old
+     * card so that a redelivery after a crash in between still finds it. An event older than the link (a
      * redelivery after the deal or task moved on, maybe to another card) moves nothing and changes no summary:
      * taking the entry off the newer card and putting it back on the old one would undo the move.
      */
@@ -251,9 +274,17 @@ class ActivityListener {
             return previous == null ? null : new Card(previous, true);
         }
         if (previous != null && !previous.equals(contactId)) {
-            String field = ("deal".equals(kind) ? "deals." : "tasks.") + key(event.aggregateId());
-            mongo.updateFirst(
-                    new Query(where("_id").is(previous)), new Update().unset(field), ContactActivity.SUMMARIES);
+            String map = "deal".equals(kind) ? "deals" : "tasks";
+            String field = map + "." + key(event.aggregateId());
+            var old = mongo.findById(previous, Document.class, ContactActivity.SUMMARIES);
+            var entries = old == null ? null : old.get(map, Document.class);
+            var entry = entries == null ? null : entries.get(key(event.aggregateId()), Document.class);
+            // The link moves last: until then a redelivery still finds the old card and what its entry held.
+            return new Card(contactId, true, entry, () -> {
+                mongo.updateFirst(
+                        new Query(where("_id").is(previous)), new Update().unset(field), ContactActivity.SUMMARIES);
+                writes.applyIfNewer(LINKS, linkId, event, new Update().set("contactId", contactId));
+            });
         }
         writes.applyIfNewer(LINKS, linkId, event, new Update().set("contactId", contactId));
         return new Card(contactId, true);
