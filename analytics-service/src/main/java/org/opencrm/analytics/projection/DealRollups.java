@@ -95,6 +95,8 @@ public final class DealRollups {
             Set.of(OWNER, DEPARTMENT, PIPELINE, HOUR, CURRENCY, TOPIC, SOURCE, STAGE, STAGE_KIND, POSITION);
     private static final int DUPLICATE_KEY = 11000;
     private static final int ATTEMPTS = 20;
+    /** Rollup documents read together when applying differences (see {@link #apply}). */
+    private static final int READ_CHUNK = 8;
 
     private DealRollups() {}
 
@@ -488,16 +490,23 @@ public final class DealRollups {
             }
         }
         for (int attempt = 1; ; attempt++) {
-            Document projection = new Document(FactBatch.REVISION, 1);
-            byRollup.values()
-                    .forEach(ops -> ops.forEach(op -> {
-                        projection.put(MARKS + "." + op.mark(), 1);
-                        projection.put(ENTRIES + "." + op.key(), 1);
-                    }));
+            // A few documents per read, each read projecting only the marks and entries of its documents' ops: one
+            // read of every document with the union of all projections costs the embedded server (fields x
+            // documents) per batch, which with the pipeline-as-of documents (every deal change names a month,
+            // a day and an hour document) stalled ingestion in bench B3.
             Map<Object, Document> stored = new HashMap<>();
-            rollups.find(new Document("_id", new Document("$in", new ArrayList<>(byRollup.keySet()))))
-                    .projection(projection)
-                    .forEach(doc -> stored.put(doc.get("_id"), doc));
+            List<String> ids = new ArrayList<>(byRollup.keySet());
+            for (int from = 0; from < ids.size(); from += READ_CHUNK) {
+                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + READ_CHUNK));
+                Document projection = new Document(FactBatch.REVISION, 1);
+                chunk.forEach(id -> byRollup.get(id).forEach(op -> {
+                    projection.put(MARKS + "." + op.mark(), 1);
+                    projection.put(ENTRIES + "." + op.key(), 1);
+                }));
+                rollups.find(new Document("_id", new Document("$in", new ArrayList<>(chunk))))
+                        .projection(projection)
+                        .forEach(doc -> stored.put(doc.get("_id"), doc));
+            }
             List<WriteModel<Document>> writes = new ArrayList<>();
             long updates = 0;
             for (var entry : byRollup.entrySet()) {
