@@ -417,25 +417,35 @@ public class Deal extends AggregateRoot {
         updatedAt = Instant.now();
     }
 
-    /** The client card was merged into another: the deal follows the survivor. */
-    void repointContact(String survivorId, Actor by) {
+    /**
+     * The client card was merged into another: the deal follows the survivor.
+     *
+     * @return whether the deal changed
+     */
+    boolean repointContact(String survivorId, Actor by) {
         if (survivorId.equals(contactId)) {
-            return;
+            return false;
         }
         contactId = survivorId;
         recordUpdate(List.of("contactId"), by);
+        return true;
     }
 
     /**
      * The client asked to be forgotten: their name is cut from the title and from comments in the history,
      * the only places a deal copies personal data to.
+     *
+     * @return whether the deal changed (nothing left to cut, as on a redelivered erasure, is no change)
      */
-    void eraseClientName(String displayName, Actor by) {
+    boolean eraseClientName(String displayName, Actor by) {
         if (displayName == null || displayName.isBlank()) {
-            return;
+            return false;
         }
         var erased = "[erased]";
         var lowerName = displayName.toLowerCase(Locale.ROOT);
+        boolean changed = history.stream()
+                .anyMatch(h -> h.comment() != null
+                        && h.comment().toLowerCase(Locale.ROOT).contains(lowerName));
         history = new ArrayList<>(history.stream()
                 .map(h -> h.comment() != null
                                 && h.comment().toLowerCase(Locale.ROOT).contains(lowerName)
@@ -445,7 +455,9 @@ public class Deal extends AggregateRoot {
         if (title != null && titleLower.contains(lowerName)) {
             setTitle(replaceIgnoringCase(title, displayName, erased));
             recordUpdate(List.of("title"), by);
+            changed = true;
         }
+        return changed;
     }
 
     private static String replaceIgnoringCase(String text, String part, String replacement) {

@@ -6,7 +6,7 @@ import java.math.BigDecimal;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.opencrm.deals.deal.DealRequests.CloseRequest;
 import org.opencrm.deals.deal.DealRequests.CreateDealRequest;
 import org.opencrm.deals.deal.DealRequests.ItemsRequest;
@@ -328,7 +328,12 @@ public class DealService {
         forEachDealOf(tenantId, contactId, deal -> deal.eraseClientName(displayName, by));
     }
 
-    private void forEachDealOf(String tenantId, String contactId, Consumer<Deal> change) {
+    /**
+     * Applies {@code change} to each deal of the card and saves the deals it changed. A deal it leaves alone is
+     * not saved: a save raises the version (the ETag a user's next If-Match must carry), so a redelivered merge
+     * or erasure, or one a second instance applies at the same time, would otherwise change every deal again.
+     */
+    private void forEachDealOf(String tenantId, String contactId, Predicate<Deal> change) {
         var query = Query.query(
                 Criteria.where("tenantId").is(tenantId).and("contactId").is(contactId));
         query.fields().include("_id");
@@ -339,7 +344,9 @@ public class DealService {
                 if (deal == null || !contactId.equals(deal.contactId())) {
                     break;
                 }
-                change.accept(deal);
+                if (!change.test(deal)) {
+                    break;
+                }
                 try {
                     deals.save(deal);
                     break;
