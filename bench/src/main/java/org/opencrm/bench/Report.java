@@ -41,7 +41,11 @@ final class Report {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(p -> p.toString().endsWith(".json")).toList()) {
                 var node = JSON.readTree(f.toFile());
-                previous.put(node.path("id").asString(), node);
+                String id = node.path("id").asString();
+                // a run kept beside the result under another name (B1-1000000-disk.json) is not the one replaced
+                if (f.getFileName().toString().equals(id + ".json") || !previous.containsKey(id)) {
+                    previous.put(id, node);
+                }
             }
         }
     }
