@@ -28,8 +28,15 @@ class ImportFiles {
         return bucket().uploadFromStream(fileName, content, options).toHexString();
     }
 
+    /**
+     * Chunks of 255 KB read this many at a time: a server that answers a query in one batch (the embedded one of
+     * the local run) would otherwise send a file above ~48 MB in a reply the driver refuses, and MongoDB's own
+     * 16 MB batches would hold up to 64 chunks in memory.
+     */
+    static final int CHUNKS_PER_BATCH = 16;
+
     InputStream open(String fileId) {
-        return bucket().openDownloadStream(new ObjectId(fileId));
+        return bucket().openDownloadStream(new ObjectId(fileId)).batchSize(CHUNKS_PER_BATCH);
     }
 
     void delete(String fileId) {
