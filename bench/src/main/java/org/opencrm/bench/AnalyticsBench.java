@@ -80,8 +80,13 @@ final class AnalyticsBench {
             "interaction_facts_v1",
             "call_facts_v1",
             "task_facts_v1");
-    /** The deals and appeals reports' sums (DealRollups), scaled rather than copied: no per-deal documents. */
+    /**
+     * The deals, appeals, sources and pipeline-as-of reports' sums (DealRollups), scaled rather than copied: no
+     * per-deal documents.
+     */
     static final String ROLLUPS = "rollups_v1";
+    /** The one numeric dimension of a rollup entry (DealRollups.POSITION); every other number is a figure. */
+    static final String ROLLUP_STAGE_POSITION = "pos";
     /** Fields holding client pseudonyms: each copy gets its own clients. */
     static final List<String> CLIENT_FIELDS = List.of("clientKey", "clientKeys", "mergedKey", "survivorKey");
 
@@ -683,6 +688,9 @@ final class AnalyticsBench {
             for (Object value : entries.values()) {
                 Document entry = (Document) value;
                 for (var field : new ArrayList<>(entry.keySet())) {
+                    if (field.equals(ROLLUP_STAGE_POSITION)) {
+                        continue; // a dimension (the pipeline-as-of entries' stage position), not a figure
+                    }
                     Object figure = entry.get(field);
                     if (figure instanceof Long l) {
                         entry.put(field, l * factor);
