@@ -10,6 +10,7 @@ import org.junit.jupiter.api.Test;
 import org.opencrm.events.Actor;
 import org.opencrm.events.contacts.ContactDetails;
 import org.opencrm.events.contacts.ContactErased;
+import org.opencrm.events.contacts.ContactUpdated;
 import org.opencrm.events.contacts.ContactsMerged;
 import org.opencrm.events.deals.DealUpdated;
 import org.opencrm.platform.events.EventJson;
@@ -93,5 +94,43 @@ class ContactsEventsTest extends DealsTestSupport {
         var copy = mongo.findById(tenant + ":c-9", org.bson.Document.class, "clients");
         assertThat(copy.getBoolean("erased")).isTrue();
         assertThat(copy).doesNotContainKey("displayName");
+    }
+
+    @Test
+    void anErasureAfterARenameCutsTheNameTheDealWasTitledWithToo() {
+        String tenant = newTenant();
+        String token = manager(tenant, "m1", "sales");
+        publish(LeadToDealTest.contact(tenant, "c-7", "Maria Petrova"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> mongo.exists(Query.query(Criteria.where("_id").is(tenant + ":c-7")), "clients"));
+        var created = post("/api/deals", token, "{\"title\": \"Lead: Maria Petrova\", \"contactId\": \"c-7\"}");
+        String dealId = read(created, "$.id");
+        // she marries: the card's name changes after the deal was titled
+        publish(new ContactUpdated(
+                UUID.randomUUID().toString(),
+                tenant,
+                "c-7",
+                2,
+                Instant.now(),
+                Actor.user("op-1"),
+                java.util.List.of("details"),
+                null,
+                "sales",
+                null,
+                null,
+                new ContactDetails("Maria Ivanova", "Berlin", "Hauptstr. 1")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "Maria Ivanova"
+                        .equals(mongo.findById(tenant + ":c-7", org.bson.Document.class, "clients")
+                                .getString("displayName")));
+
+        publish(new ContactErased(UUID.randomUUID().toString(), tenant, "c-7", 3, Instant.now(), Actor.user("dpo")));
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(read(get("/api/deals/" + dealId, token), "$.title")
+                                .toString())
+                        .isEqualTo("Lead: [erased]"));
+        var copy = mongo.findById(tenant + ":c-7", org.bson.Document.class, "clients");
+        assertThat(copy.toJson()).doesNotContain("Maria");
     }
 }

@@ -75,6 +75,9 @@ class ContactsListener {
             update.set("displayName", details.displayName())
                     .set("city", details.city())
                     .set("address", details.address());
+            if (details.displayName() != null && !details.displayName().isBlank()) {
+                update.addToSet("knownNames", details.displayName());
+            }
         }
         writes.applyIfNewer(
                 ClientCopy.COLLECTION, ClientCopy.key(event.tenantId(), event.aggregateId()), event, update);
@@ -97,14 +100,14 @@ class ContactsListener {
     }
 
     /**
-     * Deals and documents first, the client copy last: a crash in between is redelivered while the name
-     * to cut out is still known.
+     * Deals and documents first, the client copy last: a crash in between is redelivered while the names
+     * to cut out are still known.
      */
     private void erase(ContactErased erased) {
-        String name = clients.find(erased.tenantId(), erased.aggregateId())
-                .map(ClientCopy::displayName)
-                .orElse(null);
-        deals.eraseClientName(erased.tenantId(), erased.aggregateId(), name, ACTOR);
+        var names = clients.find(erased.tenantId(), erased.aggregateId())
+                .map(ClientCopy::namesToErase)
+                .orElse(java.util.List.of());
+        deals.eraseClientNames(erased.tenantId(), erased.aggregateId(), names, ACTOR);
         documents.eraseClient(erased.tenantId(), erased.aggregateId());
         writes.applyIfNewer(
                 ClientCopy.COLLECTION,
@@ -113,6 +116,7 @@ class ContactsListener {
                 base(erased)
                         .set("erased", true)
                         .unset("displayName")
+                        .unset("knownNames")
                         .unset("city")
                         .unset("address"));
     }

@@ -432,32 +432,40 @@ public class Deal extends AggregateRoot {
     }
 
     /**
-     * The client asked to be forgotten: their name is cut from the title and from comments in the history,
-     * the only places a deal copies personal data to.
+     * The client asked to be forgotten: each of their names (the current one and earlier ones, longest first)
+     * is cut from the title and from comments in the history, the only places a deal copies personal data to.
      *
      * @return whether the deal changed (nothing left to cut, as on a redelivered erasure, is no change)
      */
-    boolean eraseClientName(String displayName, Actor by) {
-        if (displayName == null || displayName.isBlank()) {
-            return false;
-        }
+    boolean eraseClientNames(List<String> names, Actor by) {
         var erased = "[erased]";
-        var lowerName = displayName.toLowerCase(Locale.ROOT);
-        boolean changed = history.stream()
-                .anyMatch(h -> h.comment() != null
-                        && h.comment().toLowerCase(Locale.ROOT).contains(lowerName));
-        history = new ArrayList<>(history.stream()
-                .map(h -> h.comment() != null
-                                && h.comment().toLowerCase(Locale.ROOT).contains(lowerName)
-                        ? h.withComment(replaceIgnoringCase(h.comment(), displayName, erased))
-                        : h)
-                .toList());
-        if (title != null && titleLower.contains(lowerName)) {
-            setTitle(replaceIgnoringCase(title, displayName, erased));
-            recordUpdate(List.of("title"), by);
-            changed = true;
+        boolean changed = false;
+        boolean titleChanged = false;
+        for (String name : names) {
+            if (name == null || name.isBlank()) {
+                continue;
+            }
+            var lowerName = name.toLowerCase(Locale.ROOT);
+            if (history.stream()
+                    .anyMatch(h -> h.comment() != null
+                            && h.comment().toLowerCase(Locale.ROOT).contains(lowerName))) {
+                history = new ArrayList<>(history.stream()
+                        .map(h -> h.comment() != null
+                                        && h.comment().toLowerCase(Locale.ROOT).contains(lowerName)
+                                ? h.withComment(replaceIgnoringCase(h.comment(), name, erased))
+                                : h)
+                        .toList());
+                changed = true;
+            }
+            if (title != null && title.toLowerCase(Locale.ROOT).contains(lowerName)) {
+                setTitle(replaceIgnoringCase(title, name, erased));
+                titleChanged = true;
+            }
         }
-        return changed;
+        if (titleChanged) {
+            recordUpdate(List.of("title"), by);
+        }
+        return changed || titleChanged;
     }
 
     private static String replaceIgnoringCase(String text, String part, String replacement) {

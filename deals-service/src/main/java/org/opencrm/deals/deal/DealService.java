@@ -324,8 +324,8 @@ public class DealService {
     }
 
     /** Cuts an erased client's name out of their deals. */
-    public void eraseClientName(String tenantId, String contactId, String displayName, Actor by) {
-        forEachDealOf(tenantId, contactId, deal -> deal.eraseClientName(displayName, by));
+    public void eraseClientNames(String tenantId, String contactId, List<String> names, Actor by) {
+        forEachDealOf(tenantId, contactId, deal -> deal.eraseClientNames(names, by));
     }
 
     /**
