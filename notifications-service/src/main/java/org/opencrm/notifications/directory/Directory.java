@@ -20,12 +20,18 @@ import org.springframework.stereotype.Component;
 /**
  * Who is who, from tasks-service's TeamUpdated events: team heads and members, and every employee's
  * addresses, language and time zone. Each event carries the whole team, so the copy is replaced, never
- * merged; a per-user profile document (the newest team entry wins) makes lookups an {@code _id} read.
+ * merged; a per-user profile document (the entry of the newest roster wins, whatever order the teams'
+ * events arrive in) makes lookups an {@code _id} read.
  */
 @Component
 public class Directory {
 
     static final String PROFILES = "user_profiles";
+
+    /** When the roster a profile was written from was published, and by which team. */
+    private static final String ROSTER_AT = "rosterAt";
+
+    private static final String ROSTER_TEAM = "rosterTeam";
 
     private final MongoTemplate mongo;
     private final IdempotentWrites writes;
@@ -38,7 +44,7 @@ public class Directory {
     }
 
     public void apply(TeamUpdated event) {
-        boolean applied = writes.applyIfNewer(
+        writes.applyIfNewer(
                 TeamCopy.COLLECTION,
                 TeamCopy.idOf(event.tenantId(), event.aggregateId()),
                 event,
@@ -49,21 +55,37 @@ public class Directory {
                         .set("active", event.active())
                         .set("headUserIds", event.headUserIds())
                         .set("members", event.members()));
-        if (!applied) {
-            return;
-        }
+        // The profiles are written on every delivery, the copy's or not: a delivery that failed after the copy
+        // was saved is retried with the copy already at its version, and its profiles must still be written.
+        // Each profile takes only a roster entry at least as new as the one it holds (by the roster's time, ties
+        // by team id), so a copy of an older roster, or of another team's older one, changes nothing.
         for (TeamMember member : event.members()) {
-            mongo.upsert(
-                    new Query(where("_id").is(profileId(event.tenantId(), member.userId()))),
-                    new Update()
-                            .set("tenantId", event.tenantId())
-                            .set("userId", member.userId())
-                            .set("name", member.name())
-                            .set("email", member.email())
-                            .set("phone", member.phone())
-                            .set("language", member.language())
-                            .set("timeZone", member.timeZone()),
-                    PROFILES);
+            writeProfileIfNewer(event, member);
+        }
+    }
+
+    private void writeProfileIfNewer(TeamUpdated event, TeamMember member) {
+        var notOlder = new org.springframework.data.mongodb.core.query.Criteria()
+                .orOperator(
+                        where(ROSTER_AT).is(null),
+                        where(ROSTER_AT).lt(event.occurredAt()),
+                        where(ROSTER_AT).is(event.occurredAt()).and(ROSTER_TEAM).lte(event.aggregateId()));
+        var query = new Query(new org.springframework.data.mongodb.core.query.Criteria()
+                .andOperator(where("_id").is(profileId(event.tenantId(), member.userId())), notOlder));
+        var update = new Update()
+                .set("tenantId", event.tenantId())
+                .set("userId", member.userId())
+                .set("name", member.name())
+                .set("email", member.email())
+                .set("phone", member.phone())
+                .set("language", member.language())
+                .set("timeZone", member.timeZone())
+                .set(ROSTER_AT, event.occurredAt())
+                .set(ROSTER_TEAM, event.aggregateId());
+        try {
+            mongo.upsert(query, update, PROFILES);
+        } catch (org.springframework.dao.DuplicateKeyException newerRosterHolds) {
+            // the profile exists and holds a newer roster's entry: the upsert's insert collided with it
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
 import java.util.UUID;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.constraints.IntRange;
@@ -19,8 +20,13 @@ import org.opencrm.events.Actor;
 import org.opencrm.events.CrmEvent;
 import org.opencrm.events.teams.TeamMember;
 import org.opencrm.events.teams.TeamUpdated;
+import org.opencrm.notifications.directory.Directory;
+import org.opencrm.platform.consumer.IdempotentWrites;
 import org.opencrm.testkit.Redelivery;
 import org.opencrm.testkit.RedeliveryProperty;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 
 /**
  * Issue #12 item 4 on notifications-service's teams consumer ({@link EventIntake#teams}): a generated history of team
@@ -30,8 +36,8 @@ import org.opencrm.testkit.RedeliveryProperty;
  *
  * <p>What is shuffled: the order between teams (different keys, different partitions); each team's events first
  * arrive in their order and copies come again any time later. The comparison is with the first deliveries in the
- * order they came: a person in two teams has the profile of the roster applied last ({@code Directory}: the newest
- * team entry wins), which the order Kafka chose across partitions decides; a copy must change nothing of it.
+ * order they came (a person in two teams has the profile of the newest roster, by its time, whatever the order
+ * across partitions; a copy must change nothing of it).
  * Calls the listener method directly on the real database of the module's test context.
  */
 class TeamEventsRedeliveryPropertyTest {
@@ -70,6 +76,34 @@ class TeamEventsRedeliveryPropertyTest {
                 redelivered,
                 events -> IntakeRedelivery.deliver(tenant, IntakeRedelivery.SETUP, events, EventIntake::teams));
         assertThat(firstDeliveries).contains("user_profiles").contains("WEBHOOK");
+    }
+
+    /**
+     * The state a failure leaves between the team copy's save and the profiles' (a crash, a database error):
+     * the retry finds the copy at its version already, and must still write the profiles.
+     */
+    @Example
+    void aRosterRetriedAfterItsTeamCopyWasSavedStillWritesTheProfiles() {
+        String tenant = "retry-" + UUID.randomUUID();
+        var roster = (TeamUpdated) history(tenant, List.of(List.of(3))).getFirst();
+        var mongo = IntakeRedelivery.mongo();
+        // the copy as the failed delivery saved it, the profiles not yet written
+        Runnable failedDelivery = () -> mongo.upsert(
+                new Query(Criteria.where("_id").is(tenant + ":d1")),
+                new Update()
+                        .set("tenantId", tenant)
+                        .set("teamId", "d1")
+                        .set("name", roster.name())
+                        .set("active", true)
+                        .set("headUserIds", roster.headUserIds())
+                        .set("members", roster.members())
+                        .set(IdempotentWrites.SOURCE_VERSION, roster.aggregateVersion()),
+                "teams");
+
+        IntakeRedelivery.deliver(tenant, IntakeRedelivery.SETUP, failedDelivery, List.of(roster), EventIntake::teams);
+
+        var profile = IntakeRedelivery.bean(Directory.class).profile(tenant, "anna");
+        assertThat(profile.email()).isEqualTo("anna.d1v1@" + tenant + ".test");
     }
 
     private static List<CrmEvent> history(String tenant, List<List<Integer>> teams) {
