@@ -37,13 +37,21 @@ class ContactEventsListener {
     private final Tasks tasks;
     private final RuleEngine rules;
     private final Clock clock;
+    private final ContactMerges contacts;
 
-    ContactEventsListener(IdempotentWrites writes, MongoTemplate mongo, Tasks tasks, RuleEngine rules, Clock clock) {
+    ContactEventsListener(
+            IdempotentWrites writes,
+            MongoTemplate mongo,
+            Tasks tasks,
+            RuleEngine rules,
+            Clock clock,
+            ContactMerges contacts) {
         this.writes = writes;
         this.mongo = mongo;
         this.tasks = tasks;
         this.rules = rules;
         this.clock = clock;
+        this.contacts = contacts;
     }
 
     @KafkaListener(
@@ -61,24 +69,48 @@ class ContactEventsListener {
                 name(e.tenantId(), e.aggregateId(), e, e.details());
                 merge(e);
             }
-            case ContactErased e ->
-                writes.applyIfNewer(
-                        ContactMerges.NAMES,
-                        e.aggregateId(),
-                        e,
-                        new Update().set("tenantId", e.tenantId()).unset("displayName"));
+            case ContactErased e -> erase(e);
             case org.opencrm.events.CrmEvent other -> rules.apply(other);
         }
     }
 
     private void name(String tenantId, String contactId, org.opencrm.events.CrmEvent event, ContactDetails details) {
+        writes.applyIfNewer(ContactMerges.NAMES, contactId, event, names(tenantId, details));
+    }
+
+    /** The card's current name, added to every name it had (a task titled before a rename holds the earlier). */
+    private static Update names(String tenantId, ContactDetails details) {
+        var update = new Update()
+                .set("tenantId", tenantId)
+                .set("displayName", details == null ? null : details.displayName());
+        if (details != null
+                && details.displayName() != null
+                && !details.displayName().isBlank()) {
+            update.addToSet("knownNames", details.displayName());
+        }
+        return update;
+    }
+
+    /**
+     * Cuts every name the card had from its tasks' titles, then forgets the names: a crash in between is
+     * redelivered while the names are still known, and a task already cut is not saved again.
+     */
+    private void erase(ContactErased erased) {
+        var names = contacts.knownNames(erased.tenantId(), erased.aggregateId());
+        for (var task : tasks.repository().findByTenantIdAndContactId(erased.tenantId(), erased.aggregateId())) {
+            if (task.eraseClientNames(names, SYSTEM, clock.instant())) {
+                // A concurrent edit fails this save; the listener's retry reloads and finds only the rest.
+                tasks.save(task);
+            }
+        }
         writes.applyIfNewer(
                 ContactMerges.NAMES,
-                contactId,
-                event,
+                erased.aggregateId(),
+                erased,
                 new Update()
-                        .set("tenantId", tenantId)
-                        .set("displayName", details == null ? null : details.displayName()));
+                        .set("tenantId", erased.tenantId())
+                        .unset("displayName")
+                        .unset("knownNames"));
     }
 
     /**

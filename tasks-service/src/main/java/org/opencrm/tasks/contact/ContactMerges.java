@@ -35,6 +35,25 @@ public class ContactMerges {
         return current;
     }
 
+    /** Every name the card had while tasks knew it, longest first (so a full name is cut before a part of it). */
+    public java.util.List<String> knownNames(String tenantId, String contactId) {
+        var names = mongo.findById(contactId, Document.class, NAMES);
+        if (names == null || !tenantId.equals(names.getString("tenantId"))) {
+            return java.util.List.of();
+        }
+        var all = new java.util.LinkedHashSet<String>();
+        if (names.getString("displayName") != null) {
+            all.add(names.getString("displayName"));
+        }
+        var known = names.getList("knownNames", String.class);
+        if (known != null) {
+            all.addAll(known);
+        }
+        var sorted = new java.util.ArrayList<>(all);
+        sorted.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        return sorted;
+    }
+
     public Optional<String> displayName(String tenantId, String contactId) {
         if (contactId == null) {
             return Optional.empty();

@@ -156,6 +156,27 @@ public class Task extends AggregateRoot {
         return true;
     }
 
+    /**
+     * The client asked to be forgotten: each of their names (current and earlier, longest first) is cut from
+     * the title, where a rule's {@code {client.name}} or a lead deal's title put it.
+     *
+     * @return whether the title changed (nothing left to cut, as on a redelivered erasure, is no change)
+     */
+    public boolean eraseClientNames(List<String> names, Actor by, Instant now) {
+        String erased = title;
+        for (String name : names) {
+            if (name != null && !name.isBlank()) {
+                erased = erased.replaceAll("(?i)" + java.util.regex.Pattern.quote(name), "[erased]");
+            }
+        }
+        if (erased.equals(title)) {
+            return false;
+        }
+        title = erased;
+        recordUpdated(List.of("title"), by, now);
+        return true;
+    }
+
     private void recordUpdated(List<String> changed, Actor by, Instant now) {
         var e = nextEvent(by, now);
         record(new TaskUpdated(
