@@ -25,6 +25,7 @@ import org.opencrm.events.tasks.TaskReassigned;
 import org.opencrm.events.tasks.TaskUpdated;
 import org.opencrm.platform.events.EventRecords;
 import org.opencrm.testkit.Redelivery;
+import org.opencrm.testkit.RedeliveryProperty;
 import org.opencrm.testkit.UseTestInfrastructure;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -49,9 +50,7 @@ class TaskHoldersRedeliveryPropertyTest {
 
     private static MongoTemplate mongo;
     private static TaskListener listener;
-    private static int tries;
-    private static int delivered;
-    private static int same;
+    private static final RedeliveryProperty PROPERTY = new RedeliveryProperty("deals-service TaskListener");
 
     @BeforeContainer
     static void context() {
@@ -63,8 +62,7 @@ class TaskHoldersRedeliveryPropertyTest {
 
     @AfterContainer
     static void figures() {
-        System.out.println("[reliability] deals-service TaskListener: " + tries + " tries, " + delivered
-                + " deliveries, " + same + " tries with the same state as once in order");
+        System.out.println(PROPERTY.figures());
     }
 
     /**
@@ -78,30 +76,20 @@ class TaskHoldersRedeliveryPropertyTest {
         String tenant = "prop-" + UUID.randomUUID();
         List<CrmEvent> history = history(tenant, tasks);
 
-        deliver(history);
-        String onceInOrder = Redelivery.snapshot(mongo, tenant, Set.of());
-        Redelivery.wipe(mongo, tenant, Set.of());
         var shuffled = Redelivery.redeliveredAndInterleaved(history, CrmEvent::aggregateId, new Random(shuffleSeed));
-        deliver(shuffled);
-        String redelivered = Redelivery.snapshot(mongo, tenant, Set.of());
 
-        tries++;
+        String onceInOrder = PROPERTY.assertSameState(history, shuffled, events -> {
+            Redelivery.wipe(mongo, tenant, Set.of());
+            deliver(events);
+            return Redelivery.snapshot(mongo, tenant, Set.of());
+        });
         assertThat(onceInOrder).contains(TaskHolders.COLLECTION);
-        assertThat(redelivered)
-                .as(
-                        "delivered as %s",
-                        shuffled.stream()
-                                .map(TaskHoldersRedeliveryPropertyTest::describe)
-                                .toList())
-                .isEqualTo(onceInOrder);
-        same++;
     }
 
     private static void deliver(List<CrmEvent> events) {
         long offset = 0;
         for (CrmEvent event : events) {
             listener.on(Redelivery.record(EventRecords.toRecord(event, "/crm/test"), event.occurredAt(), offset++));
-            delivered++;
         }
     }
 
@@ -184,11 +172,6 @@ class TaskHoldersRedeliveryPropertyTest {
             }
         }
         return events;
-    }
-
-    private static String describe(CrmEvent event) {
-        return event.getClass().getSimpleName() + " " + event.aggregateId().substring(0, 6) + " v"
-                + event.aggregateVersion();
     }
 
     private static String id() {

@@ -22,6 +22,7 @@ import org.opencrm.events.teams.TeamMember;
 import org.opencrm.events.teams.TeamUpdated;
 import org.opencrm.platform.events.EventRecords;
 import org.opencrm.testkit.Redelivery;
+import org.opencrm.testkit.RedeliveryProperty;
 import org.opencrm.testkit.UseTestInfrastructure;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -48,9 +49,7 @@ class TeamRosterRedeliveryPropertyTest {
 
     private static MongoTemplate mongo;
     private static TeamListener listener;
-    private static int tries;
-    private static int delivered;
-    private static int same;
+    private static final RedeliveryProperty PROPERTY = new RedeliveryProperty("deals-service TeamListener");
 
     @BeforeContainer
     static void context() {
@@ -62,8 +61,7 @@ class TeamRosterRedeliveryPropertyTest {
 
     @AfterContainer
     static void figures() {
-        System.out.println("[reliability] deals-service TeamListener: " + tries + " tries, " + delivered
-                + " deliveries, " + same + " tries with the same state as once in order");
+        System.out.println(PROPERTY.figures());
     }
 
     /**
@@ -77,30 +75,20 @@ class TeamRosterRedeliveryPropertyTest {
         String tenant = "prop-" + UUID.randomUUID();
         List<CrmEvent> history = history(tenant, departments);
 
-        deliver(history);
-        String onceInOrder = Redelivery.snapshot(mongo, tenant, Set.of());
-        Redelivery.wipe(mongo, tenant, Set.of());
         var shuffled = Redelivery.redeliveredAndInterleaved(history, CrmEvent::aggregateId, new Random(shuffleSeed));
-        deliver(shuffled);
-        String redelivered = Redelivery.snapshot(mongo, tenant, Set.of());
 
-        tries++;
+        String onceInOrder = PROPERTY.assertSameState(history, shuffled, events -> {
+            Redelivery.wipe(mongo, tenant, Set.of());
+            deliver(events);
+            return Redelivery.snapshot(mongo, tenant, Set.of());
+        });
         assertThat(onceInOrder).contains(TeamRoster.COLLECTION);
-        assertThat(redelivered)
-                .as(
-                        "delivered as %s",
-                        shuffled.stream()
-                                .map(e -> e.aggregateId() + " v" + e.aggregateVersion())
-                                .toList())
-                .isEqualTo(onceInOrder);
-        same++;
     }
 
     private static void deliver(List<CrmEvent> events) {
         long offset = 0;
         for (CrmEvent event : events) {
             listener.on(Redelivery.record(EventRecords.toRecord(event, "/crm/test"), event.occurredAt(), offset++));
-            delivered++;
         }
     }
 
