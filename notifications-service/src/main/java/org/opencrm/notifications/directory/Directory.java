@@ -12,7 +12,9 @@ import org.opencrm.events.teams.TeamMember;
 import org.opencrm.events.teams.TeamUpdated;
 import org.opencrm.notifications.NotificationsProperties;
 import org.opencrm.platform.consumer.IdempotentWrites;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
@@ -65,12 +67,12 @@ public class Directory {
     }
 
     private void writeProfileIfNewer(TeamUpdated event, TeamMember member) {
-        var notOlder = new org.springframework.data.mongodb.core.query.Criteria()
+        var notOlder = new Criteria()
                 .orOperator(
                         where(ROSTER_AT).is(null),
                         where(ROSTER_AT).lt(event.occurredAt()),
                         where(ROSTER_AT).is(event.occurredAt()).and(ROSTER_TEAM).lte(event.aggregateId()));
-        var query = new Query(new org.springframework.data.mongodb.core.query.Criteria()
+        var query = new Query(new Criteria()
                 .andOperator(where("_id").is(profileId(event.tenantId(), member.userId())), notOlder));
         var update = new Update()
                 .set("tenantId", event.tenantId())
@@ -84,7 +86,7 @@ public class Directory {
                 .set(ROSTER_TEAM, event.aggregateId());
         try {
             mongo.upsert(query, update, PROFILES);
-        } catch (org.springframework.dao.DuplicateKeyException newerRosterHolds) {
+        } catch (DuplicateKeyException newerRosterHolds) {
             // the profile exists and holds a newer roster's entry: the upsert's insert collided with it
         }
     }

@@ -1,5 +1,9 @@
 package org.opencrm.tasks.contact;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -36,12 +40,12 @@ public class ContactMerges {
     }
 
     /** Every name the card had while tasks knew it, longest first (so a full name is cut before a part of it). */
-    public java.util.List<String> knownNames(String tenantId, String contactId) {
+    public List<String> knownNames(String tenantId, String contactId) {
         var names = mongo.findById(contactId, Document.class, NAMES);
         if (names == null || !tenantId.equals(names.getString("tenantId"))) {
-            return java.util.List.of();
+            return List.of();
         }
-        var all = new java.util.LinkedHashSet<String>();
+        var all = new LinkedHashSet<String>();
         if (names.getString("displayName") != null) {
             all.add(names.getString("displayName"));
         }
@@ -49,8 +53,8 @@ public class ContactMerges {
         if (known != null) {
             all.addAll(known);
         }
-        var sorted = new java.util.ArrayList<>(all);
-        sorted.sort(java.util.Comparator.comparingInt(String::length).reversed());
+        var sorted = new ArrayList<>(all);
+        sorted.sort(Comparator.comparingInt(String::length).reversed());
         return sorted;
     }
 
