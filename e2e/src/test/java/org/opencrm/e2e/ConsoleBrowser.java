@@ -11,6 +11,7 @@ import java.util.function.Function;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
@@ -101,8 +102,14 @@ final class ConsoleBrowser implements AutoCloseable {
         return waitFor(condition, Duration.ofSeconds(20));
     }
 
+    /**
+     * Views re-render on live updates, so an element found by a condition may be replaced before it is read: that
+     * is a "not yet", not a failure.
+     */
     <T> T waitFor(Function<WebDriver, T> condition, Duration atMost) {
-        return new WebDriverWait(driver, atMost, Duration.ofMillis(250)).until(condition);
+        return new WebDriverWait(driver, atMost, Duration.ofMillis(250))
+                .ignoring(StaleElementReferenceException.class)
+                .until(condition);
     }
 
     /** Reloads the view until the condition holds: what the services do through Kafka lands a moment later. */
