@@ -190,7 +190,8 @@ class ConsoleWalkThroughTest {
             var card = d.findElements(By.id("contact-card"));
             return !card.isEmpty() && !contactId.equals(card.get(0).getAttribute("data-contact"));
         });
-        String duplicateId = browser.driver.findElement(By.id("contact-card")).getAttribute("data-contact");
+        String duplicateId =
+                browser.waitFor(d -> d.findElement(By.id("contact-card")).getAttribute("data-contact"));
         browser.waitFor(ExpectedConditions.elementToBeClickable(By.id("merge-card")))
                 .click();
         browser.waitFor(ExpectedConditions.visibilityOfElementLocated(By.id("merge-search")))
@@ -495,7 +496,8 @@ class ConsoleWalkThroughTest {
         String today = (String)
                 browser.driver.executeScript(
                         "return new Intl.DateTimeFormat('en-CA', {year: 'numeric', month: '2-digit', day: '2-digit'}).format(new Date())");
-        assertThat(browser.driver.findElement(By.id("chart-deals")).getText()).contains(today);
+        String chart = browser.waitFor(d -> d.findElement(By.id("chart-deals")).getText());
+        assertThat(chart).contains(today);
         assertThat(browser.driver.findElement(By.id("dashboard-problem")).isDisplayed())
                 .isFalse();
         browser.screenshot("10b-dashboard-filtered");
