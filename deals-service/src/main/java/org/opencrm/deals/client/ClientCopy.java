@@ -1,9 +1,7 @@
 package org.opencrm.deals.client;
 
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
+import org.opencrm.platform.privacy.ClientNames;
 import org.springframework.data.annotation.Id;
 import org.springframework.data.mongodb.core.mapping.Document;
 
@@ -32,18 +30,9 @@ public record ClientCopy(
         return Boolean.TRUE.equals(erased);
     }
 
-    /** The names to cut on erasure, longest first, so a full name goes before a part of it. */
-    List<String> namesToErase() {
-        var names = new LinkedHashSet<String>();
-        if (displayName != null) {
-            names.add(displayName);
-        }
-        if (knownNames != null) {
-            names.addAll(knownNames);
-        }
-        var result = new ArrayList<>(names.stream().filter(n -> !n.isBlank()).toList());
-        result.sort(Comparator.comparingInt(String::length).reversed());
-        return result;
+    /** The names to cut on erasure: the current one and every earlier one. */
+    ClientNames namesToErase() {
+        return ClientNames.of(displayName, knownNames);
     }
 
     static String key(String tenantId, String contactId) {

@@ -15,6 +15,7 @@ import org.opencrm.events.contacts.ContactsMerged;
 import org.opencrm.events.contacts.LeadReceived;
 import org.opencrm.platform.consumer.IdempotentWrites;
 import org.opencrm.platform.events.EventRecords;
+import org.opencrm.platform.privacy.ClientNames;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
@@ -75,9 +76,7 @@ class ContactsListener {
             update.set("displayName", details.displayName())
                     .set("city", details.city())
                     .set("address", details.address());
-            if (details.displayName() != null && !details.displayName().isBlank()) {
-                update.addToSet("knownNames", details.displayName());
-            }
+            ClientNames.remember(update, details.displayName());
         }
         writes.applyIfNewer(
                 ClientCopy.COLLECTION, ClientCopy.key(event.tenantId(), event.aggregateId()), event, update);
@@ -106,7 +105,7 @@ class ContactsListener {
     private void erase(ContactErased erased) {
         var names = clients.find(erased.tenantId(), erased.aggregateId())
                 .map(ClientCopy::namesToErase)
-                .orElse(java.util.List.of());
+                .orElse(ClientNames.none());
         deals.eraseClientNames(erased.tenantId(), erased.aggregateId(), names, ACTOR);
         documents.eraseClient(erased.tenantId(), erased.aggregateId());
         writes.applyIfNewer(
@@ -116,7 +115,7 @@ class ContactsListener {
                 base(erased)
                         .set("erased", true)
                         .unset("displayName")
-                        .unset("knownNames")
+                        .unset(ClientNames.FIELD)
                         .unset("city")
                         .unset("address"));
     }

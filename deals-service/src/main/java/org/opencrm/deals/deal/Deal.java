@@ -27,6 +27,7 @@ import org.opencrm.events.deals.DealUpdated;
 import org.opencrm.events.deals.DealWon;
 import org.opencrm.events.deals.DocumentKind;
 import org.opencrm.platform.outbox.AggregateRoot;
+import org.opencrm.platform.privacy.ClientNames;
 import org.opencrm.platform.web.ConflictException;
 import org.opencrm.platform.web.InvalidRequestException;
 import org.springframework.data.mongodb.core.mapping.Document;
@@ -432,44 +433,29 @@ public class Deal extends AggregateRoot {
     }
 
     /**
-     * The client asked to be forgotten: each of their names (the current one and earlier ones, longest first)
-     * is cut from the title and from comments in the history, the only places a deal copies personal data to.
+     * The client asked to be forgotten: each of their names (the current one and earlier ones) is cut from the
+     * title and from comments in the history, the only places a deal copies personal data to.
      *
      * @return whether the deal changed (nothing left to cut, as on a redelivered erasure, is no change)
      */
-    boolean eraseClientNames(List<String> names, Actor by) {
-        var erased = "[erased]";
-        boolean changed = false;
-        boolean titleChanged = false;
-        for (String name : names) {
-            if (name == null || name.isBlank()) {
-                continue;
-            }
-            var lowerName = name.toLowerCase(Locale.ROOT);
-            if (history.stream()
-                    .anyMatch(h -> h.comment() != null
-                            && h.comment().toLowerCase(Locale.ROOT).contains(lowerName))) {
-                history = new ArrayList<>(history.stream()
-                        .map(h -> h.comment() != null
-                                        && h.comment().toLowerCase(Locale.ROOT).contains(lowerName)
-                                ? h.withComment(replaceIgnoringCase(h.comment(), name, erased))
-                                : h)
-                        .toList());
-                changed = true;
-            }
-            if (title != null && title.toLowerCase(Locale.ROOT).contains(lowerName)) {
-                setTitle(replaceIgnoringCase(title, name, erased));
-                titleChanged = true;
-            }
+    boolean eraseClientNames(ClientNames names, Actor by) {
+        boolean commentsChanged = false;
+        var cut = new ArrayList<HistoryEntry>(history.size());
+        for (var entry : history) {
+            String comment = names.cutFrom(entry.comment());
+            commentsChanged |= !Objects.equals(comment, entry.comment());
+            cut.add(Objects.equals(comment, entry.comment()) ? entry : entry.withComment(comment));
         }
+        if (commentsChanged) {
+            history = cut;
+        }
+        String newTitle = names.cutFrom(title);
+        boolean titleChanged = !Objects.equals(newTitle, title);
         if (titleChanged) {
+            setTitle(newTitle);
             recordUpdate(List.of("title"), by);
         }
-        return changed || titleChanged;
-    }
-
-    private static String replaceIgnoringCase(String text, String part, String replacement) {
-        return text.replaceAll("(?i)" + java.util.regex.Pattern.quote(part), replacement);
+        return commentsChanged || titleChanged;
     }
 
     public void documentGenerated(

@@ -20,6 +20,7 @@ import org.opencrm.deals.pipeline.Stage;
 import org.opencrm.deals.pipeline.StageKind;
 import org.opencrm.deals.settings.DealSettingsService;
 import org.opencrm.events.Actor;
+import org.opencrm.platform.privacy.ClientNames;
 import org.opencrm.platform.security.CurrentUser;
 import org.opencrm.platform.security.Role;
 import org.opencrm.platform.security.Visibility;
@@ -324,7 +325,7 @@ public class DealService {
     }
 
     /** Cuts an erased client's name out of their deals. */
-    public void eraseClientNames(String tenantId, String contactId, List<String> names, Actor by) {
+    public void eraseClientNames(String tenantId, String contactId, ClientNames names, Actor by) {
         forEachDealOf(tenantId, contactId, deal -> deal.eraseClientNames(names, by));
     }
 
