@@ -73,10 +73,10 @@ class RedeliveryAndReplayTest extends AnalyticsTestSupport {
                 .isTrue();
 
         assertAllFigures(admin);
-        // the figures above are the rebuilt version's rollups: it holds the sources and pipeline-as-of documents
-        // its replay built
+        // the figures above are the rebuilt version's rollups: it holds the sources, pipeline-as-of and funnel
+        // documents its replay built
         var rebuilt = new ProjectionCollections(before + 1).rollups();
-        for (String kind : List.of("|leads|", "|created|", "|asof-month|", "|asof-day|", "|asof-hour|")) {
+        for (String kind : List.of("|leads|", "|created|", "|asof-month|", "|asof-day|", "|asof-hour|", "|funnel|")) {
             assertThat(mongo.count(
                             new Query(Criteria.where("_id").regex("^" + (scenario.tenant + kind).replace("|", "\\|"))),
                             rebuilt))

@@ -242,6 +242,7 @@ public final class DealRollups {
         if (timeline != null && !timeline.isEmpty()) {
             timelineContribution(tenant, timeline, result);
         }
+        FunnelRollups.contribute(tenant, deal, result);
         if ("OPEN".equals(deal.getString("stageKind")) && outcome == null) {
             String currency = deal.getString("currency");
             Object amount = deal.get("amount");
@@ -374,7 +375,7 @@ public final class DealRollups {
     }
 
     /** Adds figures to an entry of a contribution; an entry whose figures all sum to zero is dropped. */
-    private static void accumulate(
+    static void accumulate(
             Map<String, Map<String, Document>> result, String id, String key, Document dims, Document figures) {
         var entries = result.computeIfAbsent(id, i -> new LinkedHashMap<>());
         Document entry = entries.get(key);
@@ -612,11 +613,11 @@ public final class DealRollups {
     }
 
     /** A key part: null and every string distinct, and never a {@code .} or {@code $} in a field name. */
-    private static String part(String value) {
+    static String part(String value) {
         return value == null ? "-" : "=" + escape(value);
     }
 
-    private static String escape(String value) {
+    static String escape(String value) {
         return value.replace("%", "%25").replace("|", "%7C").replace(".", "%2E").replace("$", "%24");
     }
 

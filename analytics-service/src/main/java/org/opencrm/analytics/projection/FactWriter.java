@@ -370,7 +370,12 @@ public class FactWriter {
             "position",
             "probability",
             "amount",
-            "currency");
+            "currency",
+            // a move's stage left and the time in it: the funnel's exits and time in stage (FunnelRollups)
+            "fromStage",
+            "fromStageKind",
+            "fromPosition",
+            "secondsInPreviousStage");
 
     private static Document history(CrmEvent e, String pipelineId, String kind, String ownerId, String departmentId) {
         return new Document("_id", EventIds.derive(e, "analytics-deal-history"))

@@ -2,21 +2,31 @@ package org.opencrm.analytics.query;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.bson.Document;
+import org.opencrm.analytics.projection.DealRollups;
+import org.opencrm.analytics.projection.FunnelRollups;
 import org.opencrm.analytics.projection.ProjectionCollections;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.stereotype.Component;
 
 /**
- * The funnel from the deal history facts: stage entries (a deal's creation or a move into the stage) in the
- * period form each stage's cohort, joined with the deal's current facts to see how far it got; moves out of
- * a stage in the period give the time spent in it, as deals-service measured it.
+ * The funnel: per stage, the deals whose first entry into it (created in it, or first moved into it) falls in
+ * the period, with the owner and department of that entry, and how far they got since (from the deal's current
+ * facts); and the moves out of the stage in the period with the time deals-service measured in it, the median
+ * from durations kept to three significant digits ({@link FunnelRollups#bucket}).
+ *
+ * <p>Read from the rollups ({@link FunnelRollups}: the period's UTC days by {@code _id}), or for a zone whose days
+ * do not start on whole UTC hours aggregated from the history facts by the same definitions.
  */
 @Component
 class FunnelQuery {
@@ -28,34 +38,120 @@ class FunnelQuery {
     }
 
     FunnelReport run(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
-        Criteria inScope = scope.records("ownerId", "departmentId", "pipelineId");
-        Criteria inPeriod = where("at").gte(window.startDate()).lt(window.endDate());
-        Map<List<String>, Builder> rows = new LinkedHashMap<>();
+        if (window.daysStartOnWholeHours()) {
+            return fromRollups(facts, scope, window);
+        }
+        return fromFacts(facts, scope, window);
+    }
 
-        var entries = Figures.aggregate(
+    /** The report from the funnel rollups: one document per UTC day of the period, whatever the deal count. */
+    FunnelReport fromRollups(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
+        Instant start = window.start();
+        Instant end = window.end();
+        List<String> days = new ArrayList<>();
+        for (LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
+                day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(end);
+                day = day.plusDays(1)) {
+            days.add(FunnelRollups.funnelId(scope.tenantId(), day));
+        }
+        Map<List<String>, Builder> rows = new LinkedHashMap<>();
+        for (Document rollup : mongo.getCollection(facts.rollups())
+                .find(new Document("_id", new Document("$in", days)))
+                .projection(new Document(DealRollups.ENTRIES, 1))) {
+            for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
+                Document entry = (Document) value;
+                Instant hour = entry.getDate(DealRollups.HOUR).toInstant();
+                if (hour.isBefore(start)
+                        || !hour.isBefore(end)
+                        || !scope.canSeeRecord(
+                                entry.getString(DealRollups.OWNER),
+                                entry.getString(DealRollups.DEPARTMENT),
+                                entry.getString(DealRollups.PIPELINE))) {
+                    continue;
+                }
+                var row = row(
+                        rows,
+                        window.label(hour),
+                        entry.getString(DealRollups.PIPELINE),
+                        entry.getString(DealRollups.STAGE));
+                int position = entry.getInteger(DealRollups.POSITION, 0);
+                String stageKind = entry.getString(DealRollups.STAGE_KIND);
+                long entered = Figures.count(entry.get(FunnelRollups.ENTERED));
+                if (entered > 0) {
+                    row.addCohort(
+                            position,
+                            stageKind,
+                            entered,
+                            Figures.count(entry.get(FunnelRollups.FORWARD)),
+                            Figures.count(entry.get(DealRollups.WON)),
+                            Figures.count(entry.get(DealRollups.LOST)));
+                }
+                long exits = Figures.count(entry.get(FunnelRollups.EXITS));
+                if (exits > 0) {
+                    row.addExits(position, stageKind, exits, Figures.count(entry.get(FunnelRollups.SECONDS)));
+                    entry.forEach((name, count) -> {
+                        if (name.startsWith(FunnelRollups.BUCKET)) {
+                            row.durations.merge(
+                                    Long.parseLong(name.substring(FunnelRollups.BUCKET.length())),
+                                    Figures.count(count),
+                                    Long::sum);
+                        }
+                    });
+                }
+            }
+        }
+        return report(window, rows);
+    }
+
+    /**
+     * The report by aggregating the deal history facts, by the same definitions: for zones whose days do not
+     * start on whole UTC hours, and as the rollups' reference in tests. A deal's first entry into a stage is
+     * found among all its entries before the period's end (earliest first, the lower event version at the same
+     * time), then kept if it falls in the period and in scope.
+     */
+    FunnelReport fromFacts(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
+        Map<List<String>, Builder> rows = new LinkedHashMap<>();
+        var cohorts = Figures.aggregate(
                 mongo,
                 facts.dealHistory(),
                 List.of(
-                        Figures.match(new Criteria()
-                                .andOperator(inScope, inPeriod, where("kind").in("ENTERED", "MOVED"))),
+                        Figures.match(where("tenantId")
+                                .is(scope.tenantId())
+                                .and("kind")
+                                .in("ENTERED", "MOVED")
+                                .and("stage")
+                                .ne(null)
+                                .and("at")
+                                .lt(window.endDate())),
+                        new Document("$sort", new Document("at", 1).append("version", 1)),
                         new Document(
                                 "$group",
                                 new Document(
                                                 "_id",
-                                                new Document("pipelineId", "$pipelineId")
-                                                        .append("stage", "$stage")
-                                                        .append("dealKey", "$dealKey")
-                                                        .append("period", window.bucket("at")))
-                                        .append("position", new Document("$max", "$position"))
-                                        .append("stageKind", new Document("$last", "$stageKind"))),
+                                                new Document("dealKey", "$dealKey")
+                                                        .append("pipelineId", "$pipelineId")
+                                                        .append("stage", "$stage"))
+                                        .append("tenantId", new Document("$first", "$tenantId"))
+                                        .append("at", new Document("$first", "$at"))
+                                        .append("ownerId", new Document("$first", "$ownerId"))
+                                        .append("departmentId", new Document("$first", "$departmentId"))
+                                        .append("position", new Document("$first", "$position"))
+                                        .append("stageKind", new Document("$first", "$stageKind"))),
                         new Document(
                                 "$project",
-                                new Document("pipelineId", "$_id.pipelineId")
+                                new Document("dealKey", "$_id.dealKey")
+                                        .append("pipelineId", "$_id.pipelineId")
                                         .append("stage", "$_id.stage")
-                                        .append("period", "$_id.period")
-                                        .append("dealKey", "$_id.dealKey")
+                                        .append("tenantId", 1)
+                                        .append("at", 1)
+                                        .append("ownerId", 1)
+                                        .append("departmentId", 1)
                                         .append("position", 1)
                                         .append("stageKind", 1)),
+                        Figures.match(new Criteria()
+                                .andOperator(
+                                        scope.records("ownerId", "departmentId", "pipelineId"),
+                                        where("at").gte(window.startDate()))),
                         new Document(
                                 "$lookup",
                                 new Document("from", facts.deals())
@@ -67,7 +163,7 @@ class FunnelQuery {
                                 "$project",
                                 new Document("pipelineId", 1)
                                         .append("stage", 1)
-                                        .append("period", 1)
+                                        .append("period", window.bucket("at"))
                                         .append("position", 1)
                                         .append("stageKind", 1)
                                         .append(
@@ -95,22 +191,23 @@ class FunnelQuery {
                                                 "_id",
                                                 new Document("pipelineId", "$pipelineId")
                                                         .append("stage", "$stage")
-                                                        .append("period", "$period"))
-                                        .append("position", new Document("$max", "$position"))
-                                        .append("stageKind", new Document("$last", "$stageKind"))
+                                                        .append("period", "$period")
+                                                        .append("position", "$position")
+                                                        .append("stageKind", "$stageKind"))
                                         .append("entered", new Document("$sum", 1))
                                         .append("forward", new Document("$sum", "$forward"))
                                         .append("won", new Document("$sum", "$won"))
                                         .append("lost", new Document("$sum", "$lost")))));
-        for (Document entry : entries) {
-            Document id = entry.get("_id", Document.class);
-            var row = rows.computeIfAbsent(key(id), k -> new Builder(id));
-            row.position = Math.max(row.position, (int) Figures.count(entry.get("position")));
-            row.stageKind = entry.getString("stageKind");
-            row.entered = Figures.count(entry.get("entered"));
-            row.forward = Figures.count(entry.get("forward"));
-            row.won = Figures.count(entry.get("won"));
-            row.lost = Figures.count(entry.get("lost"));
+        for (Document cohort : cohorts) {
+            Document id = cohort.get("_id", Document.class);
+            row(rows, id.getString("period"), id.getString("pipelineId"), id.getString("stage"))
+                    .addCohort(
+                            (int) Figures.count(id.get("position")),
+                            id.getString("stageKind"),
+                            Figures.count(cohort.get("entered")),
+                            Figures.count(cohort.get("forward")),
+                            Figures.count(cohort.get("won")),
+                            Figures.count(cohort.get("lost")));
         }
 
         var exits = Figures.aggregate(
@@ -118,27 +215,34 @@ class FunnelQuery {
                 facts.dealHistory(),
                 List.of(
                         Figures.match(new Criteria()
-                                .andOperator(inScope, inPeriod, where("kind").is("MOVED"))),
+                                .andOperator(
+                                        scope.records("ownerId", "departmentId", "pipelineId"),
+                                        where("at").gte(window.startDate()).lt(window.endDate()),
+                                        where("kind").is("MOVED"),
+                                        where("fromStage").ne(null))),
                         new Document(
                                 "$group",
                                 new Document(
                                                 "_id",
                                                 new Document("pipelineId", "$pipelineId")
                                                         .append("stage", "$fromStage")
-                                                        .append("period", window.bucket("at")))
-                                        .append("position", new Document("$max", "$fromPosition"))
-                                        .append("stageKind", new Document("$last", "$fromStageKind"))
-                                        .append("seconds", new Document("$push", "$secondsInPreviousStage")))));
-        for (Document exit : exits) {
-            Document id = exit.get("_id", Document.class);
-            var row = rows.computeIfAbsent(key(id), k -> new Builder(id));
-            row.position = Math.max(row.position, (int) Figures.count(exit.get("position")));
-            if (row.stageKind == null) {
-                row.stageKind = exit.getString("stageKind");
-            }
-            row.seconds = exit.getList("seconds", Number.class);
+                                                        .append("period", window.bucket("at"))
+                                                        .append("position", "$fromPosition")
+                                                        .append("stageKind", "$fromStageKind")
+                                                        .append("seconds", "$secondsInPreviousStage"))
+                                        .append("exits", new Document("$sum", 1)))));
+        for (Document group : exits) {
+            Document id = group.get("_id", Document.class);
+            long count = Figures.count(group.get("exits"));
+            long seconds = Figures.count(id.get("seconds"));
+            var row = row(rows, id.getString("period"), id.getString("pipelineId"), id.getString("stage"));
+            row.addExits((int) Figures.count(id.get("position")), id.getString("stageKind"), count, seconds * count);
+            row.durations.merge(FunnelRollups.bucket(seconds), count, Long::sum);
         }
+        return report(window, rows);
+    }
 
+    private static FunnelReport report(QueryWindow window, Map<List<String>, Builder> rows) {
         List<FunnelReport.Row> result = new ArrayList<>();
         rows.values().forEach(b -> result.add(b.build()));
         result.sort(Comparator.comparing(FunnelReport.Row::period)
@@ -153,30 +257,78 @@ class FunnelQuery {
                 result);
     }
 
+    private static Builder row(Map<List<String>, Builder> rows, String period, String pipelineId, String stage) {
+        return rows.computeIfAbsent(
+                java.util.Arrays.asList(period, pipelineId, stage), k -> new Builder(period, pipelineId, stage));
+    }
+
     private static Document flag(Document condition) {
         return new Document("$cond", List.of(condition, 1, 0));
     }
 
-    private static List<String> key(Document id) {
-        return List.of(id.getString("period"), id.getString("pipelineId"), id.getString("stage"));
+    /**
+     * The middle of the durations (the mean of the two middle ones for an even count), each kept as its
+     * histogram bucket: the same figure whether the durations come from the rollups or the facts.
+     */
+    static Double median(TreeMap<Long, Long> durations, long count) {
+        if (count == 0) {
+            return null;
+        }
+        Long lower = null;
+        long seen = 0;
+        for (var bucket : durations.entrySet()) {
+            seen += bucket.getValue();
+            if (lower == null && seen > (count - 1) / 2) {
+                lower = bucket.getKey();
+            }
+            if (seen > count / 2) {
+                return (lower.doubleValue() + bucket.getKey().doubleValue()) / 2;
+            }
+        }
+        throw new IllegalStateException("histogram of " + seen + " durations, " + count + " moves");
     }
 
     private static final class Builder {
         final String period;
         final String pipelineId;
         final String stage;
-        String stageKind;
+        /** The stage's kind as its entries name it (the greatest if they differ), else as its exits name it. */
+        String enteredKind;
+
+        String exitKind;
         int position = Integer.MIN_VALUE;
         long entered;
         long forward;
         long won;
         long lost;
-        List<Number> seconds = List.of();
+        long exits;
+        long seconds;
+        final TreeMap<Long, Long> durations = new TreeMap<>();
 
-        Builder(Document id) {
-            this.period = id.getString("period");
-            this.pipelineId = id.getString("pipelineId");
-            this.stage = id.getString("stage");
+        Builder(String period, String pipelineId, String stage) {
+            this.period = period;
+            this.pipelineId = pipelineId;
+            this.stage = stage;
+        }
+
+        void addCohort(int position, String kind, long entered, long forward, long won, long lost) {
+            this.position = Math.max(this.position, position);
+            enteredKind = greater(enteredKind, kind);
+            this.entered += entered;
+            this.forward += forward;
+            this.won += won;
+            this.lost += lost;
+        }
+
+        void addExits(int position, String kind, long exits, long seconds) {
+            this.position = Math.max(this.position, position);
+            exitKind = greater(exitKind, kind);
+            this.exits += exits;
+            this.seconds += seconds;
+        }
+
+        private static String greater(String a, String b) {
+            return a == null ? b : b == null || a.compareTo(b) >= 0 ? a : b;
         }
 
         FunnelReport.Row build() {
@@ -184,7 +336,7 @@ class FunnelQuery {
                     period,
                     pipelineId,
                     stage,
-                    stageKind,
+                    entered > 0 ? enteredKind : exitKind,
                     position,
                     entered,
                     forward,
@@ -192,9 +344,9 @@ class FunnelQuery {
                     won,
                     Figures.ratio(forward, entered),
                     Figures.ratio(won, entered),
-                    seconds.size(),
-                    Figures.average(seconds),
-                    Figures.median(seconds));
+                    exits,
+                    exits == 0 ? null : (double) seconds / exits,
+                    median(durations, exits));
         }
     }
 }

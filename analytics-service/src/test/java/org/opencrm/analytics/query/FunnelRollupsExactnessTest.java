@@ -1,0 +1,545 @@
+package org.opencrm.analytics.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.opencrm.analytics.projection.FactWriter;
+import org.opencrm.analytics.projection.FunnelRollups;
+import org.opencrm.analytics.projection.ProjectionCollections;
+import org.opencrm.analytics.projection.ProjectionIndexes;
+import org.opencrm.events.Actor;
+import org.opencrm.events.CrmEvent;
+import org.opencrm.events.Money;
+import org.opencrm.events.deals.DealCreated;
+import org.opencrm.events.deals.DealLost;
+import org.opencrm.events.deals.DealReassigned;
+import org.opencrm.events.deals.DealReopened;
+import org.opencrm.events.deals.DealStageChanged;
+import org.opencrm.events.deals.DealWon;
+import org.opencrm.testkit.UseTestInfrastructure;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * The funnel's rollups against the history facts they are kept from: random deal histories in which deals move
+ * forward and back, leave a stage and enter it again, change owner and department, are won, lost, reopened and
+ * closed again, with times in stage from seconds to months; every event delivered twice in any order (a deal's
+ * later moves before its earlier ones) and by two writers at once. The funnel from the rollups equals the one
+ * aggregated from the facts of one ordered pass, for every scope, filter, period, zone and granularity tried; and
+ * a scripted history shows what "first entry" and the histogram's median mean.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@UseTestInfrastructure
+class FunnelRollupsExactnessTest {
+
+    private static final List<String> OWNERS = List.of("m1", "m2", "m3", "m4");
+    private static final Map<String, String> DEPARTMENT = Map.of("m1", "d1", "m2", "d1", "m3", "d2", "m4", "d2");
+    private static final Instant MARCH = Instant.parse("2026-03-01T00:00:00Z");
+    private static final int OPEN_STAGES = 4;
+
+    @Autowired
+    FactWriter writer;
+
+    @Autowired
+    ProjectionIndexes indexes;
+
+    @Autowired
+    FunnelQuery funnel;
+
+    @Test
+    void rollupsGiveTheFunnelOfTheFactsWhateverTheDeliveryOrderDuplicatesAndRacingWriters() {
+        String tenant = "tenant-" + UUID.randomUUID();
+        Random random = new Random(21);
+        List<CrmEvent> events = new ArrayList<>();
+        for (int i = 0; i < 60; i++) {
+            events.addAll(history(tenant, "deal-" + i, random));
+        }
+        int version = 1_000 + ThreadLocalRandom.current().nextInt(1_000_000);
+        var reference = new ProjectionCollections(version);
+        var contested = new ProjectionCollections(version + 1);
+        indexes.ensure(reference);
+        indexes.ensure(contested);
+        writer.apply(events, reference);
+
+        var first = CompletableFuture.runAsync(() -> applyShuffled(events, contested, new Random(7)));
+        var second = CompletableFuture.runAsync(() -> applyShuffled(events, contested, new Random(8)));
+        CompletableFuture.allOf(first, second).join();
+
+        var everything = new Filters(null, null, null);
+        List<AnalyticsScope> scopes = List.of(
+                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), everything),
+                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters("d2", null, null)),
+                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters(null, "p2", null)),
+                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters(null, null, "m3")),
+                scope(tenant, AnalyticsScope.Kind.DEPARTMENTS, "m4", Set.of("d1"), everything),
+                scope(tenant, AnalyticsScope.Kind.OWN, "m2", Set.of("d1"), new Filters(null, null, "m1")),
+                scope(tenant, AnalyticsScope.Kind.NONE, "x", Set.of(), everything),
+                scope("another-" + tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), everything));
+        List<QueryWindow> windows = List.of(
+                window("2026-03-01", "2026-03-31", "UTC", null),
+                window("2026-03-01", "2026-04-30", "UTC", Granularity.DAY),
+                window("2026-03-09", "2026-04-19", "Europe/Berlin", Granularity.WEEK),
+                window("2026-02-15", "2026-05-31", "Pacific/Auckland", Granularity.MONTH),
+                window("2026-03-20", "2026-03-27", "America/New_York", Granularity.DAY));
+
+        long entered = 0;
+        long exits = 0;
+        for (var scope : scopes) {
+            for (var window : windows) {
+                var expected = funnel.fromFacts(reference, scope, window);
+                assertThat(funnel.fromRollups(contested, scope, window))
+                        .as(scope + " " + window)
+                        .isEqualTo(expected);
+                assertThat(funnel.fromRollups(reference, scope, window))
+                        .as(scope + " " + window)
+                        .isEqualTo(expected);
+                for (var row : expected.rows()) {
+                    entered += row.entered();
+                    exits += row.exits();
+                }
+            }
+        }
+        assertThat(entered).as("the histories enter stages in the windows").isGreaterThan(300);
+        assertThat(exits).as("and leave them").isGreaterThan(300);
+    }
+
+    /**
+     * One deal, scripted: created in s0, moved to s1, back to s0, to s1 again and won. Its first entries count,
+     * its re-entries do not (by day the old definition counted s0 again on 5 March and s1 on 10 March); moves
+     * arriving before the earlier ones first count the re-entry, which moves to the first entry's day when they
+     * come. Times in stage: the average exact, the median from durations kept to three significant digits.
+     */
+    @Test
+    void aDealCountsInAStagesCohortOnceOnTheDayItFirstEnteredItAndLateEarlierEventsMoveIt() {
+        String tenant = "tenant-" + UUID.randomUUID();
+        String deal = "deal-scripted";
+        Money amount = new Money(new BigDecimal("100.00"), "EUR");
+        var created = new DealCreated(
+                id(),
+                tenant,
+                deal,
+                1,
+                at("2026-03-02T10:00:00Z"),
+                Actor.user("m1"),
+                "p1",
+                "s0",
+                "OPEN",
+                0,
+                10,
+                null,
+                null,
+                null,
+                "m1",
+                "d1",
+                amount,
+                null,
+                null,
+                null);
+        var toS1 = move(tenant, deal, 2, "2026-03-03T10:00:00Z", "m1", "s0", 0, "s1", 1, "OPEN", 500);
+        var backToS0 = move(tenant, deal, 3, "2026-03-05T10:00:00Z", "m1", "s1", 1, "s0", 0, "OPEN", 123_456);
+        var reassigned = new DealReassigned(
+                id(),
+                tenant,
+                deal,
+                4,
+                at("2026-03-06T10:00:00Z"),
+                Actor.user("m1"),
+                "p1",
+                null,
+                "m1",
+                "m3",
+                "d1",
+                "d2");
+        var againToS1 = move(tenant, deal, 5, "2026-03-10T10:00:00Z", "m3", "s0", 0, "s1", 1, "OPEN", 86_400);
+        var toWon = move(tenant, deal, 6, "2026-03-24T10:00:00Z", "m3", "s1", 1, "won", 4, "WON", 1_234_567);
+        var won = new DealWon(
+                id(),
+                tenant,
+                deal,
+                7,
+                at("2026-03-24T10:00:00Z"),
+                Actor.user("m3"),
+                "p1",
+                "won",
+                "s1",
+                null,
+                "m3",
+                "d2",
+                amount,
+                at("2026-03-02T10:00:00Z"));
+        var projection =
+                new ProjectionCollections(1_000 + ThreadLocalRandom.current().nextInt(1_000_000));
+        indexes.ensure(projection);
+        var admin = scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters(null, null, null));
+        var march = window("2026-03-01", "2026-03-31", "UTC", null);
+        var daily = window("2026-03-01", "2026-03-31", "UTC", Granularity.DAY);
+
+        // the later half first: s1 entered on 10 March as far as these events tell
+        writer.apply(List.of(won, toWon, againToS1, reassigned), projection);
+        var early = funnel.run(projection, admin, daily);
+        assertThat(row(early, "2026-03-10", "s1").entered()).isEqualTo(1);
+
+        writer.apply(List.of(backToS0, toS1, created, toS1), projection);
+        var report = funnel.run(projection, admin, daily);
+        assertThat(report).isEqualTo(funnel.fromFacts(projection, admin, daily));
+        assertThat(report.rows())
+                .filteredOn(r -> r.entered() > 0)
+                .extracting(
+                        r -> r.period() + " " + r.stage() + " " + r.entered() + " " + r.movedForward() + " " + r.won())
+                .containsExactly("2026-03-02 s0 1 1 1", "2026-03-03 s1 1 1 1", "2026-03-24 won 1 0 1");
+        assertThat(report.rows())
+                .filteredOn(r -> r.exits() > 0)
+                .extracting(r -> r.period() + " " + r.stage() + " " + r.exits())
+                .containsExactly("2026-03-03 s0 1", "2026-03-05 s1 1", "2026-03-10 s0 1", "2026-03-24 s1 1");
+
+        var month = funnel.run(projection, admin, march);
+        assertThat(month).isEqualTo(funnel.fromFacts(projection, admin, march));
+        var s1 = row(month, "2026-03-01/2026-03-31", "s1");
+        assertThat(s1.entered()).isEqualTo(1);
+        assertThat(s1.conversionToWon()).isEqualByComparingTo("1");
+        assertThat(s1.exits()).isEqualTo(2);
+        assertThat(s1.averageSecondsInStage()).isEqualTo((123_456 + 1_234_567) / 2.0);
+        // 123,456 s kept as 123,000 s and 1,234,567 s as 1,230,000 s
+        assertThat(s1.medianSecondsInStage()).isEqualTo((123_000 + 1_230_000) / 2.0);
+        var s0 = row(month, "2026-03-01/2026-03-31", "s0");
+        // below 1,000 s durations are exact
+        assertThat(s0.exits()).isEqualTo(2);
+        assertThat(s0.medianSecondsInStage()).isEqualTo((500 + 86_400) / 2.0);
+
+        // the cohort keeps the owner of the first entry: m3, who re-entered s1, has no s1 cohort, only the exits
+        var ofM3 = scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters(null, null, "m3"));
+        var m3 = funnel.run(projection, ofM3, march);
+        assertThat(m3).isEqualTo(funnel.fromFacts(projection, ofM3, march));
+        assertThat(m3.rows())
+                .extracting(r -> r.stage() + " " + r.entered() + " " + r.exits())
+                .containsExactly("s0 0 1", "s1 0 1", "won 1 0");
+
+        // a zone whose days do not start on whole UTC hours is answered from the facts, by the same definitions
+        var kolkata = window("2026-03-01", "2026-03-31", "Asia/Kolkata", Granularity.DAY);
+        assertThat(funnel.run(projection, admin, kolkata).rows())
+                .filteredOn(r -> r.entered() > 0)
+                .extracting(r -> r.period() + " " + r.stage())
+                .containsExactly("2026-03-02 s0", "2026-03-03 s1", "2026-03-24 won");
+    }
+
+    @Test
+    void durationsAreKeptToThreeSignificantDigits() {
+        assertThat(FunnelRollups.bucket(0)).isZero();
+        assertThat(FunnelRollups.bucket(999)).isEqualTo(999);
+        assertThat(FunnelRollups.bucket(1_000)).isEqualTo(1_000);
+        assertThat(FunnelRollups.bucket(1_005)).isEqualTo(1_010);
+        assertThat(FunnelRollups.bucket(1_004)).isEqualTo(1_000);
+        assertThat(FunnelRollups.bucket(122_500)).isEqualTo(123_000);
+        assertThat(FunnelRollups.bucket(123_499)).isEqualTo(123_000);
+        assertThat(FunnelRollups.bucket(999_500)).isEqualTo(1_000_000);
+        assertThat(FunnelRollups.bucket(-1_234)).isEqualTo(-1_230);
+    }
+
+    private static FunnelReport.Row row(FunnelReport report, String period, String stage) {
+        return report.rows().stream()
+                .filter(r -> r.period().equals(period) && r.stage().equals(stage))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError(period + " " + stage + " not in " + report.rows()));
+    }
+
+    /**
+     * One deal: created in s0 (sometimes s1), then moves forward by one or two stages, back, into won or lost,
+     * reassignments, reopenings into s0-s2; times in stage under 1,000 s, around hours and days, and up to months.
+     */
+    private static List<CrmEvent> history(String tenant, String deal, Random random) {
+        List<CrmEvent> events = new ArrayList<>();
+        String owner = OWNERS.get(random.nextInt(OWNERS.size()));
+        String pipeline = random.nextBoolean() ? "p1" : "p2";
+        Money amount = new Money(BigDecimal.valueOf(10_000 + random.nextInt(500_000), 2), "EUR");
+        Instant at = MARCH.plus(random.nextInt(40 * 24 * 60), ChronoUnit.MINUTES);
+        Instant createdAt = at;
+        long version = 1;
+        int position = random.nextInt(4) == 0 ? 1 : 0;
+        String kind = "OPEN";
+        events.add(new DealCreated(
+                id(),
+                tenant,
+                deal,
+                version++,
+                at,
+                Actor.user(owner),
+                pipeline,
+                stage(position, kind),
+                kind,
+                position,
+                10,
+                null,
+                null,
+                null,
+                owner,
+                DEPARTMENT.get(owner),
+                amount,
+                null,
+                null,
+                null));
+        int steps = 2 + random.nextInt(9);
+        for (int step = 0; step < steps; step++) {
+            long seconds = switch (random.nextInt(4)) {
+                case 0 -> random.nextInt(1_000);
+                case 1 -> 3_600;
+                case 2 -> 1_000 + random.nextInt(500_000);
+                default -> 1_000_000 + random.nextInt(20_000_000);
+            };
+            at = at.plus(1 + random.nextInt(3 * 24 * 60), ChronoUnit.MINUTES);
+            int choice = random.nextInt(7);
+            String from = stage(position, kind);
+            if (!"OPEN".equals(kind)) {
+                int to = random.nextInt(3);
+                events.add(move(
+                        tenant,
+                        deal,
+                        pipeline,
+                        version++,
+                        at,
+                        owner,
+                        from,
+                        position,
+                        kind,
+                        stage(to, "OPEN"),
+                        to,
+                        "OPEN",
+                        seconds));
+                events.add(new DealReopened(
+                        id(),
+                        tenant,
+                        deal,
+                        version++,
+                        at,
+                        Actor.user(owner),
+                        pipeline,
+                        from,
+                        stage(to, "OPEN"),
+                        null,
+                        owner,
+                        DEPARTMENT.get(owner),
+                        amount));
+                position = to;
+                kind = "OPEN";
+            } else if (choice <= 1 && position < OPEN_STAGES - 1) {
+                int to = Math.min(OPEN_STAGES - 1, position + 1 + random.nextInt(2));
+                events.add(move(
+                        tenant,
+                        deal,
+                        pipeline,
+                        version++,
+                        at,
+                        owner,
+                        from,
+                        position,
+                        "OPEN",
+                        stage(to, "OPEN"),
+                        to,
+                        "OPEN",
+                        seconds));
+                position = to;
+            } else if (choice == 2 && position > 0) {
+                int to = random.nextInt(position);
+                events.add(move(
+                        tenant,
+                        deal,
+                        pipeline,
+                        version++,
+                        at,
+                        owner,
+                        from,
+                        position,
+                        "OPEN",
+                        stage(to, "OPEN"),
+                        to,
+                        "OPEN",
+                        seconds));
+                position = to;
+            } else if (choice == 3) {
+                String to = OWNERS.get(random.nextInt(OWNERS.size()));
+                events.add(new DealReassigned(
+                        id(),
+                        tenant,
+                        deal,
+                        version++,
+                        at,
+                        Actor.user(owner),
+                        pipeline,
+                        null,
+                        owner,
+                        to,
+                        DEPARTMENT.get(owner),
+                        DEPARTMENT.get(to)));
+                owner = to;
+            } else if (choice == 4 || choice == 5) {
+                String closed = choice == 4 ? "WON" : "LOST";
+                int to = choice == 4 ? 4 : 5;
+                events.add(move(
+                        tenant,
+                        deal,
+                        pipeline,
+                        version++,
+                        at,
+                        owner,
+                        from,
+                        position,
+                        "OPEN",
+                        stage(to, closed),
+                        to,
+                        closed,
+                        seconds));
+                events.add(
+                        choice == 4
+                                ? new DealWon(
+                                        id(),
+                                        tenant,
+                                        deal,
+                                        version++,
+                                        at,
+                                        Actor.user(owner),
+                                        pipeline,
+                                        "won",
+                                        from,
+                                        null,
+                                        owner,
+                                        DEPARTMENT.get(owner),
+                                        amount,
+                                        createdAt)
+                                : new DealLost(
+                                        id(),
+                                        tenant,
+                                        deal,
+                                        version++,
+                                        at,
+                                        Actor.user(owner),
+                                        pipeline,
+                                        "lost",
+                                        from,
+                                        "price",
+                                        null,
+                                        owner,
+                                        DEPARTMENT.get(owner),
+                                        amount,
+                                        createdAt));
+                position = to;
+                kind = closed;
+            }
+        }
+        return events;
+    }
+
+    private static String stage(int position, String kind) {
+        return switch (kind) {
+            case "WON" -> "won";
+            case "LOST" -> "lost";
+            default -> "s" + position;
+        };
+    }
+
+    private static DealStageChanged move(
+            String tenant,
+            String deal,
+            long version,
+            String at,
+            String owner,
+            String from,
+            int fromPosition,
+            String to,
+            int toPosition,
+            String toKind,
+            long seconds) {
+        return move(
+                tenant,
+                deal,
+                "p1",
+                version,
+                at(at),
+                owner,
+                from,
+                fromPosition,
+                "OPEN",
+                to,
+                toPosition,
+                toKind,
+                seconds);
+    }
+
+    private static DealStageChanged move(
+            String tenant,
+            String deal,
+            String pipeline,
+            long version,
+            Instant at,
+            String owner,
+            String from,
+            int fromPosition,
+            String fromKind,
+            String to,
+            int toPosition,
+            String toKind,
+            long seconds) {
+        return new DealStageChanged(
+                id(),
+                tenant,
+                deal,
+                version,
+                at,
+                Actor.user(owner),
+                pipeline,
+                from,
+                to,
+                toKind,
+                owner,
+                DEPARTMENT.get(owner),
+                null,
+                "LOST".equals(toKind) ? "price" : null,
+                null,
+                fromKind,
+                fromPosition,
+                toPosition,
+                10 * toPosition,
+                null,
+                seconds);
+    }
+
+    /** One writer's delivery of every event, shuffled, in batches of 1-40: two of them deliver each event twice. */
+    private void applyShuffled(List<CrmEvent> events, ProjectionCollections to, Random random) {
+        List<CrmEvent> shuffled = new ArrayList<>(events);
+        Collections.shuffle(shuffled, random);
+        for (int from = 0; from < shuffled.size(); ) {
+            int next = Math.min(shuffled.size(), from + 1 + random.nextInt(40));
+            writer.apply(shuffled.subList(from, next), to);
+            from = next;
+        }
+    }
+
+    private static QueryWindow window(String from, String to, String zone, Granularity granularity) {
+        return new QueryWindow(LocalDate.parse(from), LocalDate.parse(to), ZoneId.of(zone), granularity);
+    }
+
+    private static AnalyticsScope scope(
+            String tenant, AnalyticsScope.Kind kind, String user, Set<String> departments, Filters filters) {
+        return new AnalyticsScope(tenant, kind, user, departments, filters);
+    }
+
+    private static Instant at(String instant) {
+        return Instant.parse(instant);
+    }
+
+    private static String id() {
+        return UUID.randomUUID().toString();
+    }
+}
