@@ -21,6 +21,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 import org.bson.Document;
 import org.bson.types.Decimal128;
 
@@ -400,8 +401,14 @@ public final class DealRollups {
      * entry whose figures change, {@code {id, k, dims, inc}}. Empty when nothing the rollups hold changes.
      */
     static List<Document> difference(Document before, Document after) {
-        var old = contribution(before);
-        var now = contribution(after);
+        return difference(DealRollups::contribution, before, after);
+    }
+
+    /** {@link #difference} for documents whose contribution another function gives (activity: tasks, calls). */
+    static List<Document> difference(
+            Function<Document, Map<String, Map<String, Document>>> contribution, Document before, Document after) {
+        var old = contribution.apply(before);
+        var now = contribution.apply(after);
         Set<String> ids = new LinkedHashSet<>(old.keySet());
         ids.addAll(now.keySet());
         List<Document> ops = new ArrayList<>();

@@ -15,6 +15,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Function;
 import org.bson.Document;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Update;
@@ -141,11 +142,29 @@ final class FactBatch {
             }
         });
         upserts.forEach((name, byId) -> upsertAll(mongo.getCollection(name), byId));
-        versioned.forEach((name, byId) -> mergeAll(
-                mongo.getCollection(name),
-                byId,
-                name.equals(to.deals()) ? mongo.getCollection(to.rollups()) : null,
-                settle));
+        versioned.forEach((name, byId) -> {
+            var contribution = contributionOf(name);
+            mergeAll(
+                    mongo.getCollection(name),
+                    byId,
+                    contribution == null ? null : mongo.getCollection(to.rollups()),
+                    contribution,
+                    settle);
+        });
+    }
+
+    /** What a document of this collection adds to the rollups, or null for collections feeding none. */
+    private Function<Document, Map<String, Map<String, Document>>> contributionOf(String collection) {
+        if (collection.equals(to.deals())) {
+            return DealRollups::contribution;
+        }
+        if (collection.equals(to.tasks())) {
+            return ActivityRollups::taskContribution;
+        }
+        if (collection.equals(to.calls())) {
+            return ActivityRollups::callContribution;
+        }
+        return null;
     }
 
     private List<Change> changes(String collection, Object id) {
@@ -212,14 +231,17 @@ final class FactBatch {
     }
 
     /**
-     * @param rollups the rollups fed by this collection's documents ({@link DealRollups}), or null: each written
+     * @param rollups the rollups fed by this collection's documents ({@link DealRollups}, {@link ActivityRollups}), or
+     *     null: each written
      *     document then carries its difference to the rollups, applied and removed after the write
+     * @param contribution what one document of the collection adds to the rollups (with {@code rollups})
      * @param settle false only to leave this batch's differences pending, as a writer dying after its write would
      */
     private static void mergeAll(
             MongoCollection<Document> collection,
             Map<Object, List<Change>> byId,
             MongoCollection<Document> rollups,
+            Function<Document, Map<String, Map<String, Document>>> contribution,
             boolean settle) {
         Map<Object, List<Change>> pending = byId;
         for (int attempt = 1; ; attempt++) {
@@ -254,7 +276,7 @@ final class FactBatch {
                         ? 1L
                         : ((Number) current.get(REVISION)).longValue() + 1;
                 if (rollups != null && (current == null || !changed.isEmpty())) {
-                    List<Document> difference = DealRollups.difference(current, merged);
+                    List<Document> difference = DealRollups.difference(contribution, current, merged);
                     if (!difference.isEmpty()) {
                         Document due = new Document("r", revision).append("ops", difference);
                         merged.put(DealRollups.PENDING, due);

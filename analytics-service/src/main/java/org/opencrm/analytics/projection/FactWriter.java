@@ -433,30 +433,42 @@ public class FactWriter {
                 .append("dealId", e.dealId())
                 .append("appealTopic", e.appealTopic())
                 .append("clientKey", clientKey);
-        if (e.type() == InteractionType.APPEAL && e.interactedAt() != null) {
-            // inserted with the fact, settled after: the appeals report's rollup counts it once
-            fact.append(
-                    DealRollups.PENDING,
-                    DealRollups.appealPending(
-                            e.tenantId(), e.userId(), e.departmentId(), e.appealTopic(), date(e.interactedAt())));
+        if (e.interactedAt() != null) {
+            // inserted with the fact, settled after: the appeals and activity reports' rollups count it once
+            List<Document> ops = new java.util.ArrayList<>();
+            if (e.type() == InteractionType.APPEAL) {
+                ops.addAll(DealRollups.appealPending(
+                                e.tenantId(), e.userId(), e.departmentId(), e.appealTopic(), date(e.interactedAt()))
+                        .getList("ops", Document.class));
+            }
+            ops.add(ActivityRollups.interactionOp(e.tenantId(), e.userId(), e.departmentId(), date(e.interactedAt())));
+            fact.append(DealRollups.PENDING, new Document("r", 1L).append("ops", ops));
         }
         to.insertOnce(fact, to.interactions());
         if (e.type() == InteractionType.CALL) {
             // The telephony call and its logged interaction describe one call: both land in one document,
-            // each in its own sub-document, so whichever arrives first the result is the same.
+            // each in its own sub-document (a field group written once per event), so whichever arrives first the
+            // result is the same; the document's contribution to the activity rollups follows it (ActivityRollups).
             String callId = e.callId() != null ? e.callId() : "interaction:" + e.interactionId();
-            to.upsert(
+            setIfNewer(
+                    to,
                     to.calls(),
                     key(e.tenantId(), callId),
+                    "interactionV",
+                    e,
                     new Update()
                             .set("tenantId", e.tenantId())
-                            .set("interaction.userId", e.userId())
-                            .set("interaction.departmentId", e.departmentId())
-                            .set("interaction.at", date(e.interactedAt()))
                             .set(
-                                    "interaction.direction",
-                                    e.direction() == null ? null : e.direction().name())
-                            .set("interaction.clientKey", clientKey));
+                                    "interaction",
+                                    new Document("userId", e.userId())
+                                            .append("departmentId", e.departmentId())
+                                            .append("at", date(e.interactedAt()))
+                                            .append(
+                                                    "direction",
+                                                    e.direction() == null
+                                                            ? null
+                                                            : e.direction().name())
+                                            .append("clientKey", clientKey)));
         }
     }
 
@@ -467,17 +479,22 @@ public class FactWriter {
                         .filter(Objects::nonNull)
                         .map(contactId -> pseudonyms.of(e.tenantId(), contactId))
                         .toList();
-        to.upsert(
+        setIfNewer(
+                to,
                 to.calls(),
                 key(e.tenantId(), e.aggregateId()),
+                "callV",
+                e,
                 new Update()
                         .set("tenantId", e.tenantId())
-                        .set("call.operatorId", e.operatorId())
-                        .set("call.direction", e.direction().name())
-                        .set("call.startedAt", date(e.startedAt()))
-                        .set("call.answered", e.answered())
-                        .set("call.durationSeconds", e.durationSeconds())
-                        .set("call.clientKeys", clientKeys));
+                        .set(
+                                "call",
+                                new Document("operatorId", e.operatorId())
+                                        .append("direction", e.direction().name())
+                                        .append("startedAt", date(e.startedAt()))
+                                        .append("answered", e.answered())
+                                        .append("durationSeconds", e.durationSeconds())
+                                        .append("clientKeys", clientKeys)));
     }
 
     private void contactsMerged(ContactsMerged e, FactBatch to) {

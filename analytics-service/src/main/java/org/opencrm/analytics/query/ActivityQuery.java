@@ -5,6 +5,9 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
@@ -15,13 +18,19 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.bson.Document;
+import org.opencrm.analytics.projection.ActivityRollups;
+import org.opencrm.analytics.projection.DealRollups;
 import org.opencrm.analytics.projection.ProjectionCollections;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
 import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 
-/** Rep activity from the call, interaction, task and lead facts. */
+/**
+ * Rep activity: calls, interactions, tasks completed and the overdue rate from the rollups ({@link ActivityRollups})
+ * where the caller's days are whole UTC hours, otherwise from the call, interaction and task facts; first responses
+ * from the lead and call facts.
+ */
 @Component
 class ActivityQuery {
 
@@ -33,6 +42,84 @@ class ActivityQuery {
     }
 
     ActivityReport run(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
+        Instant now = clock.instant();
+        return window.daysStartOnWholeHours()
+                ? fromRollups(facts, scope, window, now)
+                : fromFacts(facts, scope, window, now);
+    }
+
+    /**
+     * Calls, interactions, tasks completed and the overdue rate from the rollups ({@link ActivityRollups}): the
+     * period's UTC days, three documents each read by {@code _id}, their hourly counts filtered by scope and
+     * grouped into the caller's periods; tasks due count the whole hours before {@code now} from the day
+     * documents and the hour in progress task by task from its own document. First responses from the facts.
+     */
+    ActivityReport fromRollups(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window, Instant now) {
+        TeamRoster roster = TeamRoster.load(mongo, facts, scope.tenantId());
+        Map<List<String>, Builder> rows = new TreeMap<>(ActivityQuery::compareKeys);
+        Instant start = window.start();
+        Instant end = window.end();
+        Instant currentHour = now.truncatedTo(ChronoUnit.HOURS);
+        List<String> ids = new ArrayList<>();
+        for (LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
+                day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(end);
+                day = day.plusDays(1)) {
+            ids.add(ActivityRollups.callsId(scope.tenantId(), day));
+            ids.add(ActivityRollups.interactionsId(scope.tenantId(), day));
+            ids.add(ActivityRollups.tasksId(scope.tenantId(), day));
+        }
+        boolean partialHour = !currentHour.isBefore(start) && currentHour.isBefore(end) && now.isAfter(currentHour);
+        if (partialHour) {
+            ids.add(ActivityRollups.dueHourId(scope.tenantId(), currentHour));
+        }
+        String dueHourId = ActivityRollups.dueHourId(scope.tenantId(), currentHour);
+        for (Document rollup : mongo.getCollection(facts.rollups())
+                .find(new Document("_id", new Document("$in", ids)))
+                .projection(new Document(DealRollups.ENTRIES, 1))) {
+            boolean dueList = dueHourId.equals(rollup.get("_id"));
+            for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
+                Document entry = (Document) value;
+                Instant at = entry.getDate(DealRollups.HOUR).toInstant();
+                String user = entry.getString(DealRollups.OWNER);
+                if (at.isBefore(start)
+                        || !at.isBefore(end)
+                        || !scope.canSeeRep(user, entry.getString(DealRollups.DEPARTMENT), roster)) {
+                    continue;
+                }
+                List<String> key = List.of(window.label(at), user == null ? "" : user);
+                long due = Figures.count(entry.get(ActivityRollups.DUE));
+                if (dueList) {
+                    // the hour in progress: its tasks one by one, those already due
+                    if (at.isBefore(now)) {
+                        var row = rows.computeIfAbsent(key, Builder::new);
+                        row.tasksDue += due;
+                        row.tasksOverdue += Figures.count(entry.get(ActivityRollups.LATE));
+                    }
+                    continue;
+                }
+                long calls = Figures.count(entry.get(ActivityRollups.CALLS));
+                long interactions = Figures.count(entry.get(ActivityRollups.INTERACTIONS));
+                long completed = Figures.count(entry.get(ActivityRollups.COMPLETED));
+                boolean dueBefore = due > 0 && at.isBefore(currentHour);
+                if (calls == 0 && interactions == 0 && completed == 0 && !dueBefore) {
+                    continue;
+                }
+                var row = rows.computeIfAbsent(key, Builder::new);
+                row.calls += calls;
+                row.interactions += interactions;
+                row.tasksCompleted += completed;
+                if (dueBefore) {
+                    row.tasksDue += due;
+                    row.tasksOverdue += Figures.count(entry.get(ActivityRollups.LATE));
+                }
+            }
+        }
+        firstResponses(facts, scope, window, roster, rows);
+        return report(window, rows);
+    }
+
+    /** By aggregating the facts: for zones whose days do not start on whole UTC hours. */
+    ActivityReport fromFacts(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window, Instant now) {
         TeamRoster roster = TeamRoster.load(mongo, facts, scope.tenantId());
         Map<List<String>, Builder> rows = new TreeMap<>(ActivityQuery::compareKeys);
         Criteria inPeriod = where("at").gte(window.startDate()).lt(window.endDate());
@@ -50,7 +137,7 @@ class ActivityQuery {
                                         inPeriod,
                                         where("missed").is(false))),
                         groupByRep("at", "$user", window)))) {
-            row(rows, group).calls = Figures.count(group.get("count"));
+            row(rows, group).calls += Figures.count(group.get("count"));
         }
 
         for (Document group : Figures.aggregate(
@@ -60,7 +147,7 @@ class ActivityQuery {
                         Figures.match(
                                 new Criteria().andOperator(scope.reps("userId", "departmentId", roster), inPeriod)),
                         groupByRep("at", "$userId", window)))) {
-            row(rows, group).interactions = Figures.count(group.get("count"));
+            row(rows, group).interactions += Figures.count(group.get("count"));
         }
 
         for (Document group : Figures.aggregate(
@@ -75,11 +162,11 @@ class ActivityQuery {
                                                 .gte(window.startDate())
                                                 .lt(window.endDate()))),
                         groupByRep("completedAt", "$assigneeId", window)))) {
-            row(rows, group).tasksCompleted = Figures.count(group.get("count"));
+            row(rows, group).tasksCompleted += Figures.count(group.get("count"));
         }
 
         // Only tasks already due can be late: a period reaching into the future counts up to now.
-        Date dueUntil = Date.from(min(window.end(), clock.instant()));
+        Date dueUntil = Date.from(min(window.end(), now));
         for (Document group : Figures.aggregate(
                 mongo,
                 facts.tasks(),
@@ -133,12 +220,15 @@ class ActivityQuery {
                                         .append("due", new Document("$sum", 1))
                                         .append("late", new Document("$sum", "$late")))))) {
             var row = row(rows, group);
-            row.tasksDue = Figures.count(group.get("due"));
-            row.tasksOverdue = Figures.count(group.get("late"));
+            row.tasksDue += Figures.count(group.get("due"));
+            row.tasksOverdue += Figures.count(group.get("late"));
         }
 
         firstResponses(facts, scope, window, roster, rows);
+        return report(window, rows);
+    }
 
+    private static ActivityReport report(QueryWindow window, Map<List<String>, Builder> rows) {
         List<ActivityReport.Row> result = new ArrayList<>();
         rows.values().forEach(b -> result.add(b.build()));
         return new ActivityReport(
@@ -222,7 +312,7 @@ class ActivityQuery {
             Instant receivedAt = lead.getDate("at").toInstant();
             callsByClient.getOrDefault(aliases.canonical(lead.getString("clientKey")), List.of()).stream()
                     .filter(call -> !call.at().isBefore(receivedAt))
-                    .min((a, b) -> a.at().compareTo(b.at()))
+                    .min(FIRST)
                     .filter(first -> scope.canSeeRep(first.user(), first.departmentId(), roster))
                     .ifPresent(first -> rows.computeIfAbsent(
                                     List.of(window.label(receivedAt), first.user()), Builder::new)
@@ -254,6 +344,10 @@ class ActivityQuery {
                         .append("count", new Document("$sum", 1)));
     }
 
+    /**
+     * The row of a group. Added to, not set: a rep computed as missing and one stored as null are two groups of the
+     * database (a call neither telephony nor its log names a rep of) and one row.
+     */
     private static Builder row(Map<List<String>, Builder> rows, Document group) {
         Document id = group.get("_id", Document.class);
         String user = id.getString("user");
@@ -270,6 +364,11 @@ class ActivityQuery {
     }
 
     private record Call(String user, String departmentId, Instant at) {}
+
+    /** The earliest call; of calls at the same second, the rep and then department first in order, not any. */
+    private static final java.util.Comparator<Call> FIRST = java.util.Comparator.comparing(Call::at)
+            .thenComparing(Call::user)
+            .thenComparing(Call::departmentId, java.util.Comparator.nullsFirst(java.util.Comparator.naturalOrder()));
 
     private static final class Builder {
         final String period;
