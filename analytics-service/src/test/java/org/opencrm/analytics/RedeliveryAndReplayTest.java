@@ -83,6 +83,14 @@ class RedeliveryAndReplayTest extends AnalyticsTestSupport {
                     .as(kind)
                     .isPositive();
         }
+        // and the activity documents (calls, interactions, tasks per day)
+        for (String kind : List.of("|act-calls|", "|act-interactions|", "|act-tasks|")) {
+            assertThat(mongo.count(
+                            new Query(Criteria.where("_id").regex("^" + (scenario.tenant + kind).replace("|", "\\|"))),
+                            rebuilt))
+                    .as(kind)
+                    .isPositive();
+        }
         awaitConsumed();
         assertAllFigures(admin(during.tenant));
     }

@@ -1,0 +1,169 @@
+package org.opencrm.analytics.projection;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.bson.Document;
+
+/**
+ * The activity report's rollups, kept like {@link DealRollups}' (each fact document's contribution is a function
+ * of the document; a change applies the difference between its contribution before and after once, through the
+ * same pending differences, marks and compare-and-sets):
+ *
+ * <ul>
+ *   <li>{@code <tenant>|act-calls|<UTC day>}: per hour, rep and department the calls made (a call document, the
+ *       telephony call and its logged CALL interaction merged, counts once; missed inbound calls not at all);
+ *   <li>{@code <tenant>|act-interactions|<UTC day>}: per hour, rep and department the history entries logged;
+ *   <li>{@code <tenant>|act-tasks|<UTC day>}: per hour, assignee and department the tasks completed, and per due
+ *       hour, responsible ({@code overdueAssigneeId}, else the assignee) and department the tasks due and of those
+ *       the late ones (overdue, or done after their due time); cancelled tasks only if they had gone overdue;
+ *   <li>{@code <tenant>|act-due|<UTC hour>}: the tasks due in that hour one by one, with their due time,
+ *       responsible, department and late flag: the overdue rate counts tasks "already due" at the time of the
+ *       query, so the hour in progress is read task by task (at most that hour's due tasks).
+ * </ul>
+ *
+ * The documents of each kind are separate so that the marks of one fact collection (tasks, calls,
+ * interactions: their ids are unique only within the collection) never meet another's in one rollup document.
+ */
+public final class ActivityRollups {
+
+    public static final String CALLS = "calls";
+    public static final String INTERACTIONS = "interactions";
+    public static final String COMPLETED = "completed";
+    public static final String DUE = "due";
+    public static final String LATE = "late";
+
+    private ActivityRollups() {}
+
+    public static String callsId(String tenantId, LocalDate utcDay) {
+        return escape(tenantId) + "|act-calls|" + utcDay;
+    }
+
+    public static String interactionsId(String tenantId, LocalDate utcDay) {
+        return escape(tenantId) + "|act-interactions|" + utcDay;
+    }
+
+    public static String tasksId(String tenantId, LocalDate utcDay) {
+        return escape(tenantId) + "|act-tasks|" + utcDay;
+    }
+
+    /** The tasks due in one UTC hour, one entry each ({@code hour} truncated to the hour). */
+    public static String dueHourId(String tenantId, Instant hour) {
+        return escape(tenantId) + "|act-due|" + hour.truncatedTo(ChronoUnit.HOURS);
+    }
+
+    /**
+     * An interaction's operation, inserted with its fact (once, revision 1, like an appeal's): one entry in its
+     * UTC day's document per hour, rep and department.
+     */
+    static Document interactionOp(String tenantId, String userId, String departmentId, Date at) {
+        Instant hour = at.toInstant().truncatedTo(ChronoUnit.HOURS);
+        return new Document("id", interactionsId(tenantId, LocalDate.ofInstant(hour, ZoneOffset.UTC)))
+                .append("k", hour.getEpochSecond() + "|" + part(userId) + "|" + part(departmentId))
+                .append("dims", dims(hour, userId, departmentId))
+                .append("inc", new Document(INTERACTIONS, 1L));
+    }
+
+    /**
+     * What one call document adds: one call at its start (telephony's, else the logged interaction's time) by its
+     * rep (telephony's operator, else the user who logged it) and the logged interaction's department, unless it
+     * was an inbound call nobody answered. The same fields the report from the facts reads ({@code call_facts}).
+     */
+    static Map<String, Map<String, Document>> callContribution(Document call) {
+        Map<String, Map<String, Document>> result = new LinkedHashMap<>();
+        String tenant = call == null ? null : call.getString("tenantId");
+        if (tenant == null) {
+            return result;
+        }
+        Document telephony = call.get("call", Document.class);
+        Document logged = call.get("interaction", Document.class);
+        String user = telephony != null && telephony.getString("operatorId") != null
+                ? telephony.getString("operatorId")
+                : logged == null ? null : logged.getString("userId");
+        String department = logged == null ? null : logged.getString("departmentId");
+        Date at = telephony != null && telephony.getDate("startedAt") != null
+                ? telephony.getDate("startedAt")
+                : logged == null ? null : logged.getDate("at");
+        boolean missed = telephony != null
+                && "INBOUND".equals(telephony.getString("direction"))
+                && Boolean.FALSE.equals(telephony.get("answered"));
+        if (at == null || missed) {
+            return result;
+        }
+        Instant hour = at.toInstant().truncatedTo(ChronoUnit.HOURS);
+        result.computeIfAbsent(callsId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)), id -> new LinkedHashMap<>())
+                .put(
+                        hour.getEpochSecond() + "|" + part(user) + "|" + part(department),
+                        dims(hour, user, department).append(CALLS, 1L));
+        return result;
+    }
+
+    /**
+     * What one task document adds: completed (state DONE) at its completion hour by its assignee; due at its due
+     * hour against the responsible, late or not; and itself in its due hour's list. Cancelled tasks are due only
+     * if they had gone overdue, as the report from the facts counts them.
+     */
+    static Map<String, Map<String, Document>> taskContribution(Document task) {
+        Map<String, Map<String, Document>> result = new LinkedHashMap<>();
+        String tenant = task == null ? null : task.getString("tenantId");
+        if (tenant == null) {
+            return result;
+        }
+        String state = task.getString("state");
+        String assignee = task.getString("assigneeId");
+        String department = task.getString("departmentId");
+        Date completedAt = task.getDate("completedAt");
+        if ("DONE".equals(state) && completedAt != null) {
+            Instant hour = completedAt.toInstant().truncatedTo(ChronoUnit.HOURS);
+            result.computeIfAbsent(
+                            tasksId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)), id -> new LinkedHashMap<>())
+                    .put(
+                            "c|" + hour.getEpochSecond() + "|" + part(assignee) + "|" + part(department),
+                            dims(hour, assignee, department).append(COMPLETED, 1L));
+        }
+        Date dueAt = task.getDate("dueAt");
+        boolean overdue = Boolean.TRUE.equals(task.get("overdue"));
+        if (dueAt != null && (!"CANCELLED".equals(state) || overdue)) {
+            String responsible =
+                    task.getString("overdueAssigneeId") != null ? task.getString("overdueAssigneeId") : assignee;
+            boolean late = overdue || ("DONE".equals(state) && completedAt != null && completedAt.after(dueAt));
+            Instant hour = dueAt.toInstant().truncatedTo(ChronoUnit.HOURS);
+            result.computeIfAbsent(
+                            tasksId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)), id -> new LinkedHashMap<>())
+                    .put(
+                            "d|" + hour.getEpochSecond() + "|" + part(responsible) + "|" + part(department),
+                            figures(dims(hour, responsible, department), late));
+            // one entry per task: its exact due time is a dimension (the hour field holds it, not truncated)
+            result.computeIfAbsent(dueHourId(tenant, hour), id -> new LinkedHashMap<>())
+                    .put(
+                            dueAt.getTime() + "|" + part(task.getString("_id")) + "|" + part(responsible) + "|"
+                                    + part(department),
+                            figures(dims(dueAt.toInstant(), responsible, department), late));
+        }
+        return result;
+    }
+
+    private static Document figures(Document dims, boolean late) {
+        dims.append(DUE, 1L);
+        return late ? dims.append(LATE, 1L) : dims;
+    }
+
+    private static Document dims(Instant hour, String user, String department) {
+        return new Document(DealRollups.HOUR, Date.from(hour))
+                .append(DealRollups.OWNER, user)
+                .append(DealRollups.DEPARTMENT, department);
+    }
+
+    /** A key part, as {@link DealRollups} writes them: null and every string distinct, no {@code .} or {@code $}. */
+    private static String part(String value) {
+        return value == null ? "-" : "=" + escape(value);
+    }
+
+    private static String escape(String value) {
+        return value.replace("%", "%25").replace("|", "%7C").replace(".", "%2E").replace("$", "%24");
+    }
+}

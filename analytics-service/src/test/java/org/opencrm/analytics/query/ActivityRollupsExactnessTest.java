@@ -1,0 +1,156 @@
+package org.opencrm.analytics.query;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Random;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+import org.opencrm.analytics.ActivityHistories;
+import org.opencrm.analytics.projection.FactWriter;
+import org.opencrm.analytics.projection.ProjectionCollections;
+import org.opencrm.analytics.projection.ProjectionIndexes;
+import org.opencrm.events.CrmEvent;
+import org.opencrm.events.tasks.TaskCreated;
+import org.opencrm.testkit.UseTestInfrastructure;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+
+/**
+ * The activity report's rollups against the facts they are kept from: random calls (telephony, logged, both;
+ * missed inbound ones), history entries, tasks (due dates moved, reassigned, gone overdue and escalated, done on
+ * time or late, cancelled) and leads of merged and unmerged clients, every event delivered twice in any order and
+ * by two writers at once: the report from the rollups equals the report aggregated from the facts of one ordered
+ * pass, for every scope, filter, time zone, granularity and "now" tried (a "now" in the middle of an hour, the
+ * period and a task's due hour; on the hour; after everything).
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@UseTestInfrastructure
+class ActivityRollupsExactnessTest {
+
+    @Autowired
+    FactWriter writer;
+
+    @Autowired
+    ProjectionIndexes indexes;
+
+    @Autowired
+    ActivityQuery activity;
+
+    @Test
+    void rollupsGiveTheFactsActivityWhateverTheDeliveryOrderDuplicatesAndRacingWriters() {
+        String tenant = "tenant-" + UUID.randomUUID();
+        List<CrmEvent> events = ActivityHistories.random(tenant, 150, new Random(17));
+        int version = 1_000 + ThreadLocalRandom.current().nextInt(1_000_000);
+        var reference = new ProjectionCollections(version);
+        var contested = new ProjectionCollections(version + 1);
+        indexes.ensure(reference);
+        indexes.ensure(contested);
+        writer.apply(events, reference);
+
+        var first = CompletableFuture.runAsync(() -> applyShuffled(events, contested, new Random(5)));
+        var second = CompletableFuture.runAsync(() -> applyShuffled(events, contested, new Random(6)));
+        CompletableFuture.allOf(first, second).join();
+
+        var everything = new Filters(null, null, null);
+        List<AnalyticsScope> scopes = List.of(
+                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), everything),
+                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters("d1", null, null)),
+                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters(null, null, "m3")),
+                scope(tenant, AnalyticsScope.Kind.DEPARTMENTS, "m4", Set.of("d1"), everything),
+                scope(tenant, AnalyticsScope.Kind.DEPARTMENTS, "m1", Set.of("d2"), new Filters("d2", null, null)),
+                scope(tenant, AnalyticsScope.Kind.OWN, "m2", Set.of("d1"), new Filters(null, null, "m1")),
+                scope(tenant, AnalyticsScope.Kind.NONE, "x", Set.of(), everything),
+                scope("another-" + tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), everything));
+        List<QueryWindow> windows = List.of(
+                window("2026-03-01", "2026-04-30", "UTC", null),
+                window("2026-03-01", "2026-04-30", "UTC", Granularity.DAY),
+                window("2026-03-02", "2026-04-12", "Europe/Berlin", Granularity.WEEK),
+                window("2026-02-20", "2026-04-30", "America/New_York", Granularity.MONTH),
+                window("2026-04-10", "2026-04-10", "Pacific/Auckland", Granularity.DAY),
+                window("2026-04-10", "2026-04-11", "UTC", Granularity.DAY));
+        // every scope and window at a "now" inside a task's due hour; the whole period and the day of "now" also on
+        // the hour and after everything
+        var onTheHour = ActivityHistories.NOW.truncatedTo(ChronoUnit.HOURS);
+        var afterwards = Instant.parse("2026-06-01T00:00:00Z");
+        List<Query> queries = new ArrayList<>();
+        for (var scope : scopes) {
+            for (var window : windows) {
+                queries.add(new Query(scope, window, ActivityHistories.NOW));
+            }
+            for (var now : List.of(onTheHour, afterwards)) {
+                queries.add(new Query(scope, windows.get(0), now));
+                queries.add(new Query(scope, windows.get(5), now));
+            }
+        }
+
+        long calls = 0;
+        long interactions = 0;
+        long completed = 0;
+        long due = 0;
+        long late = 0;
+        for (var query : queries) {
+            var expected = activity.fromFacts(reference, query.scope(), query.window(), query.now());
+            assertThat(activity.fromRollups(contested, query.scope(), query.window(), query.now()))
+                    .as(query.toString())
+                    .isEqualTo(expected);
+            assertThat(activity.fromRollups(reference, query.scope(), query.window(), query.now()))
+                    .as(query.toString())
+                    .isEqualTo(expected);
+            for (var row : expected.rows()) {
+                calls += row.calls();
+                interactions += row.interactions();
+                completed += row.tasksCompleted();
+                due += row.tasksDue();
+                late += row.tasksOverdue();
+            }
+        }
+        assertThat(events.stream()
+                        .filter(event -> event instanceof TaskCreated task
+                                && !task.dueAt().isBefore(onTheHour)
+                                && task.dueAt().isBefore(ActivityHistories.NOW)))
+                .as("tasks due in the hour of \"now\" before it")
+                .isNotEmpty();
+        assertThat(events.stream()
+                        .filter(event -> event instanceof TaskCreated task
+                                && !task.dueAt().isBefore(ActivityHistories.NOW)
+                                && task.dueAt().isBefore(onTheHour.plus(1, ChronoUnit.HOURS))))
+                .as("and after it")
+                .isNotEmpty();
+        assertThat(calls).as("the histories make calls in the windows").isGreaterThan(300);
+        assertThat(interactions).as("log history entries").isGreaterThan(300);
+        assertThat(completed).as("complete tasks").isGreaterThan(200);
+        assertThat(due).as("have tasks due").isGreaterThan(300);
+        assertThat(late).as("some of them late").isGreaterThan(100);
+    }
+
+    private record Query(AnalyticsScope scope, QueryWindow window, Instant now) {}
+
+    private void applyShuffled(List<CrmEvent> events, ProjectionCollections to, Random random) {
+        List<CrmEvent> shuffled = new ArrayList<>(events);
+        Collections.shuffle(shuffled, random);
+        for (int from = 0; from < shuffled.size(); ) {
+            int next = Math.min(shuffled.size(), from + 1 + random.nextInt(40));
+            writer.apply(shuffled.subList(from, next), to);
+            from = next;
+        }
+    }
+
+    private static AnalyticsScope scope(
+            String tenant, AnalyticsScope.Kind kind, String user, Set<String> departments, Filters filters) {
+        return new AnalyticsScope(tenant, kind, user, departments, filters);
+    }
+
+    private static QueryWindow window(String from, String to, String zone, Granularity granularity) {
+        return new QueryWindow(LocalDate.parse(from), LocalDate.parse(to), ZoneId.of(zone), granularity);
+    }
+}
