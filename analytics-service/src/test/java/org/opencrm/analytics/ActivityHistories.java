@@ -55,7 +55,13 @@ public final class ActivityHistories {
             }
             events.addAll(task(tenant, "task-" + i, random));
             if (random.nextInt(3) == 0) {
-                events.add(lead(tenant, "lead-" + i, random));
+                LeadReceived lead = lead(tenant, "lead-" + i, random);
+                events.add(lead);
+                if (random.nextBoolean()) {
+                    // a call to the lead's client soon after (or, sometimes, just before) it
+                    Instant at = lead.occurredAt().plusSeconds(random.nextInt(3 * 3600) - 600);
+                    events.addAll(call(tenant, "call-lead-" + i, lead.aggregateId(), at, random));
+                }
             }
             if (random.nextInt(25) == 0) {
                 // a card is merged once at most, into a card not merged before (chains, no cycles)
@@ -98,10 +104,12 @@ public final class ActivityHistories {
 
     /** A call known to telephony, logged in a client's history, or both. */
     private static List<CrmEvent> call(String tenant, String callId, Random random) {
+        return call(tenant, callId, "contact-" + random.nextInt(CLIENTS), at(random), random);
+    }
+
+    private static List<CrmEvent> call(String tenant, String callId, String client, Instant startedAt, Random random) {
         List<CrmEvent> events = new ArrayList<>();
-        Instant startedAt = at(random);
         String operator = random.nextInt(8) == 0 ? null : rep(random);
-        String client = "contact-" + random.nextInt(CLIENTS);
         int kind = random.nextInt(3);
         if (kind != 1) {
             Direction direction = random.nextBoolean() ? Direction.INBOUND : Direction.OUTBOUND;
@@ -178,7 +186,7 @@ public final class ActivityHistories {
                 null);
     }
 
-    private static CrmEvent lead(String tenant, String leadId, Random random) {
+    private static LeadReceived lead(String tenant, String leadId, Random random) {
         return new LeadReceived(
                 id(),
                 tenant,

@@ -83,8 +83,8 @@ class RedeliveryAndReplayTest extends AnalyticsTestSupport {
                     .as(kind)
                     .isPositive();
         }
-        // and the activity documents (calls, interactions, tasks per day)
-        for (String kind : List.of("|act-calls|", "|act-interactions|", "|act-tasks|")) {
+        // and the activity documents (calls, interactions, tasks, first responses per day)
+        for (String kind : List.of("|act-calls|", "|act-interactions|", "|act-tasks|", "|act-fr|")) {
             assertThat(mongo.count(
                             new Query(Criteria.where("_id").regex("^" + (scenario.tenant + kind).replace("|", "\\|"))),
                             rebuilt))

@@ -118,6 +118,14 @@ final class FactBatch {
         changes(collection, id).add(new PutOnce(field, key, value, sets(base)));
     }
 
+    /**
+     * Puts {@code value} under {@code key} in the sub-document {@code field} unless the key holds this or a newer
+     * {@code version} already (kept in the value as {@code v}); {@code base} fields are set when the document is new.
+     */
+    void putIfNewer(String collection, Object id, String field, String key, long version, Document value, Update base) {
+        changes(collection, id).add(new PutIfNewer(field, key, version, value, sets(base)));
+    }
+
     boolean isEmpty() {
         return inserts.isEmpty() && upserts.isEmpty() && versioned.isEmpty();
     }
@@ -163,6 +171,9 @@ final class FactBatch {
         }
         if (collection.equals(to.calls())) {
             return ActivityRollups::callContribution;
+        }
+        if (collection.equals(to.clientActivity())) {
+            return FirstResponses::contribution;
         }
         return null;
     }
@@ -328,7 +339,7 @@ final class FactBatch {
                 && e.getWriteErrors().stream().map(BulkWriteError::getCode).allMatch(code -> code == DUPLICATE_KEY);
     }
 
-    private sealed interface Change permits GroupSet, AddToSet, PutOnce {
+    private sealed interface Change permits GroupSet, AddToSet, PutOnce, PutIfNewer {
         void applyTo(Document document, Document changed);
     }
 
@@ -375,6 +386,25 @@ final class FactBatch {
             if (stored == null || !stored.containsKey(key)) {
                 Document grown = stored == null ? new Document() : new Document(stored);
                 grown.put(key, value);
+                set(document, changed, field, grown);
+            }
+        }
+    }
+
+    /** A sub-document whose entries carry a version and take only a newer one (a call as client documents see it). */
+    private record PutIfNewer(String field, String key, long version, Document value, Document base) implements Change {
+        @Override
+        public void applyTo(Document document, Document changed) {
+            base.forEach((name, v) -> {
+                if (!document.containsKey(name)) {
+                    set(document, changed, name, v);
+                }
+            });
+            Document stored = document.get(field, Document.class);
+            Document current = stored == null ? null : stored.get(key, Document.class);
+            if (current == null || ((Number) current.get("v")).longValue() < version) {
+                Document grown = stored == null ? new Document() : new Document(stored);
+                grown.put(key, new Document(value).append("v", version));
                 set(document, changed, field, grown);
             }
         }

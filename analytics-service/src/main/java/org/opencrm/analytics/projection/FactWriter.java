@@ -87,6 +87,40 @@ public class FactWriter {
      */
     public void apply(List<CrmEvent> events, ProjectionCollections to) {
         batchOf(events, to).flush(mongo);
+        FirstResponses.follow(mongo, to, firstResponseWork(events));
+    }
+
+    /** The leads, calls and merges of the batch that first responses follow, once their facts are written. */
+    private FirstResponses.Work firstResponseWork(List<CrmEvent> events) {
+        var work = new FirstResponses.Work();
+        for (CrmEvent event : events) {
+            switch (event) {
+                case LeadReceived e
+                when e.occurredAt() != null ->
+                    work.leads()
+                            .add(new FirstResponses.Lead(
+                                    e.tenantId(),
+                                    key(e.tenantId(), e.leadId()),
+                                    pseudonyms.of(e.tenantId(), e.aggregateId()),
+                                    date(e.occurredAt())));
+                case CallEnded e -> work.callIds().add(key(e.tenantId(), e.aggregateId()));
+                case InteractionLogged e
+                when e.type() == InteractionType.CALL ->
+                    work.callIds()
+                            .add(key(
+                                    e.tenantId(),
+                                    e.callId() != null ? e.callId() : "interaction:" + e.interactionId()));
+                case ContactsMerged e ->
+                    work.merges()
+                            .add(new FirstResponses.Merge(
+                                    e.tenantId(),
+                                    pseudonyms.of(e.tenantId(), e.mergedContactId()),
+                                    pseudonyms.of(e.tenantId(), e.aggregateId()),
+                                    e.aggregateVersion()));
+                default -> {}
+            }
+        }
+        return work;
     }
 
     /** The batch's writes, collected and not yet sent. */

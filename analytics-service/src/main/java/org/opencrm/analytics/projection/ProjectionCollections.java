@@ -21,7 +21,8 @@ public record ProjectionCollections(int version) {
             "task_facts",
             "team_facts",
             "client_aliases",
-            "rollups");
+            "rollups",
+            "client_activity");
 
     public ProjectionCollections {
         if (version < 1) {
@@ -72,6 +73,14 @@ public record ProjectionCollections(int version) {
     /** The deals report's sums per tenant and day or owner, kept exact from the deal facts ({@link DealRollups}). */
     public String rollups() {
         return name("rollups");
+    }
+
+    /**
+     * One document per client pseudonym: the client's leads and calls, for first responses kept at write time
+     * ({@link FirstResponses}).
+     */
+    public String clientActivity() {
+        return name("client_activity");
     }
 
     public List<String> all() {

@@ -32,7 +32,8 @@ public class ProjectionIndexes {
     public void ensure(ProjectionCollections facts) {
         // The compare-and-set of FactBatch: on MongoDB the _id index answers {_id, rev}; the embedded
         // MongoDB-protocol server uses an index only for a filter naming exactly its keys.
-        for (String merged : List.of(facts.deals(), facts.tasks(), facts.calls(), facts.teams(), facts.rollups())) {
+        for (String merged : List.of(
+                facts.deals(), facts.tasks(), facts.calls(), facts.teams(), facts.rollups(), facts.clientActivity())) {
             mongo.indexOps(merged)
                     .createIndex(new Index()
                             .on("_id", Direction.ASC)

@@ -20,6 +20,7 @@ import java.util.TreeMap;
 import org.bson.Document;
 import org.opencrm.analytics.projection.ActivityRollups;
 import org.opencrm.analytics.projection.DealRollups;
+import org.opencrm.analytics.projection.FirstResponses;
 import org.opencrm.analytics.projection.ProjectionCollections;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Criteria;
@@ -27,9 +28,9 @@ import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.stereotype.Component;
 
 /**
- * Rep activity: calls, interactions, tasks completed and the overdue rate from the rollups ({@link ActivityRollups})
- * where the caller's days are whole UTC hours, otherwise from the call, interaction and task facts; first responses
- * from the lead and call facts.
+ * Rep activity from the rollups ({@link ActivityRollups}, {@link FirstResponses}) where the caller's days are whole
+ * UTC hours, otherwise from the call, interaction, task and lead facts. Either way the median first response is read
+ * from durations kept to 3 significant digits ({@link FirstResponses#bucket}).
  */
 @Component
 class ActivityQuery {
@@ -52,7 +53,8 @@ class ActivityQuery {
      * Calls, interactions, tasks completed and the overdue rate from the rollups ({@link ActivityRollups}): the
      * period's UTC days, three documents each read by {@code _id}, their hourly counts filtered by scope and
      * grouped into the caller's periods; tasks due count the whole hours before {@code now} from the day
-     * documents and the hour in progress task by task from its own document. First responses from the facts.
+     * documents and the hour in progress task by task from its own document; first responses per lead hour,
+     * responder and department with their histograms ({@link FirstResponses}).
      */
     ActivityReport fromRollups(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window, Instant now) {
         TeamRoster roster = TeamRoster.load(mongo, facts, scope.tenantId());
@@ -67,6 +69,7 @@ class ActivityQuery {
             ids.add(ActivityRollups.callsId(scope.tenantId(), day));
             ids.add(ActivityRollups.interactionsId(scope.tenantId(), day));
             ids.add(ActivityRollups.tasksId(scope.tenantId(), day));
+            ids.add(FirstResponses.id(scope.tenantId(), day));
         }
         boolean partialHour = !currentHour.isBefore(start) && currentHour.isBefore(end) && now.isAfter(currentHour);
         if (partialHour) {
@@ -97,6 +100,22 @@ class ActivityQuery {
                     }
                     continue;
                 }
+                long responded = Figures.count(entry.get(FirstResponses.RESPONDED));
+                if (responded > 0) {
+                    var row = rows.computeIfAbsent(key, Builder::new);
+                    row.leadsResponded += responded;
+                    row.responseSeconds += Figures.count(entry.get(FirstResponses.SECONDS));
+                    entry.forEach((name, count) -> {
+                        if (name.startsWith(FirstResponses.BUCKET) && !name.startsWith(FirstResponses.BUCKET_SUM)) {
+                            String bucket = name.substring(FirstResponses.BUCKET.length());
+                            row.bucket(
+                                    Long.parseLong(bucket),
+                                    Figures.count(count),
+                                    Figures.count(entry.get(FirstResponses.BUCKET_SUM + bucket)));
+                        }
+                    });
+                    continue;
+                }
                 long calls = Figures.count(entry.get(ActivityRollups.CALLS));
                 long interactions = Figures.count(entry.get(ActivityRollups.INTERACTIONS));
                 long completed = Figures.count(entry.get(ActivityRollups.COMPLETED));
@@ -114,7 +133,6 @@ class ActivityQuery {
                 }
             }
         }
-        firstResponses(facts, scope, window, roster, rows);
         return report(window, rows);
     }
 
@@ -316,8 +334,7 @@ class ActivityQuery {
                     .filter(first -> scope.canSeeRep(first.user(), first.departmentId(), roster))
                     .ifPresent(first -> rows.computeIfAbsent(
                                     List.of(window.label(receivedAt), first.user()), Builder::new)
-                            .firstResponses
-                            .add(Duration.between(receivedAt, first.at()).toSeconds()));
+                            .response(Duration.between(receivedAt, first.at()).toSeconds()));
         }
     }
 
@@ -378,7 +395,10 @@ class ActivityQuery {
         long tasksCompleted;
         long tasksDue;
         long tasksOverdue;
-        final List<Long> firstResponses = new ArrayList<>();
+        long leadsResponded;
+        long responseSeconds;
+        /** First-response durations by bucket ({@link FirstResponses#bucket}): count and sum of seconds. */
+        final TreeMap<Long, long[]> responseBuckets = new TreeMap<>();
 
         Builder(List<String> key) {
             this.period = key.get(0);
@@ -395,9 +415,51 @@ class ActivityQuery {
                     tasksDue,
                     tasksOverdue,
                     Figures.ratio(tasksOverdue, tasksDue),
-                    firstResponses.size(),
-                    Figures.average(firstResponses),
-                    Figures.median(firstResponses));
+                    leadsResponded,
+                    leadsResponded == 0 ? null : (double) responseSeconds / leadsResponded,
+                    median());
+        }
+
+        void response(long seconds) {
+            leadsResponded++;
+            responseSeconds += seconds;
+            bucket(FirstResponses.bucket(seconds), 1, seconds);
+        }
+
+        void bucket(long bucket, long count, long seconds) {
+            long[] figures = responseBuckets.computeIfAbsent(bucket, b -> new long[2]);
+            figures[0] += count;
+            figures[1] += seconds;
+        }
+
+        /**
+         * The median of the durations as the histogram keeps them: a duration below {@link
+         * FirstResponses#EXACT_BELOW} s is itself, one above it the mean of its bucket (at most 0.05% off).
+         */
+        private Double median() {
+            long total = 0;
+            for (long[] figures : responseBuckets.values()) {
+                total += figures[0];
+            }
+            if (total == 0) {
+                return null;
+            }
+            return total % 2 == 1 ? valueAt(total / 2) : (valueAt(total / 2 - 1) + valueAt(total / 2)) / 2;
+        }
+
+        /** The duration at a 0-based position in ascending order. */
+        private double valueAt(long position) {
+            long seen = 0;
+            for (var bucket : responseBuckets.entrySet()) {
+                long[] figures = bucket.getValue();
+                seen += figures[0];
+                if (position < seen) {
+                    return bucket.getKey() < FirstResponses.EXACT_BELOW
+                            ? bucket.getKey()
+                            : (double) figures[1] / figures[0];
+                }
+            }
+            throw new IllegalStateException("position " + position + " past " + seen + " durations");
         }
     }
 }

@@ -18,6 +18,8 @@ record ActivityReport(String from, String to, String timeZone, String granularit
      * @param overdueRate {@code tasksOverdue / tasksDue}
      * @param leadsResponded leads received in the period whose first call (after the lead) the rep made
      * @param averageFirstResponseSeconds average time from those leads to their first call
+     * @param medianFirstResponseSeconds median of those times, from durations kept to 3 significant digits: exact
+     *     below 4,096 s, at most 0.05% off above
      */
     record Row(
             String period,

@@ -17,6 +17,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.opencrm.analytics.ActivityHistories;
 import org.opencrm.analytics.projection.FactWriter;
+import org.opencrm.analytics.projection.FirstResponses;
 import org.opencrm.analytics.projection.ProjectionCollections;
 import org.opencrm.analytics.projection.ProjectionIndexes;
 import org.opencrm.events.CrmEvent;
@@ -98,6 +99,8 @@ class ActivityRollupsExactnessTest {
         long completed = 0;
         long due = 0;
         long late = 0;
+        long responded = 0;
+        long quickly = 0;
         for (var query : queries) {
             var expected = activity.fromFacts(reference, query.scope(), query.window(), query.now());
             assertThat(activity.fromRollups(contested, query.scope(), query.window(), query.now()))
@@ -112,6 +115,10 @@ class ActivityRollupsExactnessTest {
                 completed += row.tasksCompleted();
                 due += row.tasksDue();
                 late += row.tasksOverdue();
+                responded += row.leadsResponded();
+                if (row.medianFirstResponseSeconds() != null && row.medianFirstResponseSeconds() < 4096) {
+                    quickly++;
+                }
             }
         }
         assertThat(events.stream()
@@ -127,10 +134,29 @@ class ActivityRollupsExactnessTest {
                 .as("and after it")
                 .isNotEmpty();
         assertThat(calls).as("the histories make calls in the windows").isGreaterThan(300);
+        assertThat(responded).as("leads responded to").isGreaterThan(100);
+        assertThat(quickly).as("within 4,096 s, where the median is exact").isGreaterThan(20);
         assertThat(interactions).as("log history entries").isGreaterThan(300);
         assertThat(completed).as("complete tasks").isGreaterThan(200);
         assertThat(due).as("have tasks due").isGreaterThan(300);
         assertThat(late).as("some of them late").isGreaterThan(100);
+    }
+
+    @Test
+    void firstResponseDurationsAreKeptExactBelow4096SecondsAndWithin005PercentAbove() {
+        for (long seconds = 0; seconds < 4096; seconds++) {
+            assertThat(FirstResponses.bucket(seconds)).isEqualTo(seconds);
+        }
+        var random = new Random(1);
+        for (int i = 0; i < 100_000; i++) {
+            long seconds = 4096 + (long) Math.floor(Math.exp(random.nextDouble() * Math.log(1e9)));
+            long bucket = FirstResponses.bucket(seconds);
+            // the bucket's values are [bucket, next bucket): their mean is at most (width - 1) off any of them
+            long width = 1L << (63 - Long.numberOfLeadingZeros(seconds) - 11);
+            assertThat(bucket).isLessThanOrEqualTo(seconds);
+            assertThat(seconds - bucket).isLessThan(width);
+            assertThat((double) (width - 1) / seconds).isLessThanOrEqualTo(0.0005);
+        }
     }
 
     private record Query(AnalyticsScope scope, QueryWindow window, Instant now) {}
