@@ -11,7 +11,7 @@ import java.util.Map;
 import org.bson.Document;
 
 /**
- * The funnel report's rollups: {@code <tenant>|funnel|<UTC day>}, per hour (UTC), owner, department, pipeline,
+ * The funnel report's rollups: {@code <tenant>|funnel|<UTC day>|<pipeline>}, per hour (UTC), owner, department,
  * stage, stage position and stage kind,
  *
  * <ul>
@@ -47,8 +47,17 @@ public final class FunnelRollups {
 
     private FunnelRollups() {}
 
-    public static String funnelId(String tenantId, LocalDate utcDay) {
-        return DealRollups.escape(tenantId) + "|funnel|" + utcDay;
+    /**
+     * One pipeline's funnel on a UTC day: a report filtered by pipeline reads only that pipeline's documents, and
+     * one without reads the tenant's days with one {@code _id} range (ids sort by day, then pipeline).
+     */
+    public static String funnelId(String tenantId, LocalDate utcDay, String pipelineId) {
+        return funnelPrefix(tenantId) + utcDay + "|" + DealRollups.part(pipelineId);
+    }
+
+    /** Every funnel document of the tenant has an id starting with this, followed by its UTC day. */
+    public static String funnelPrefix(String tenantId) {
+        return DealRollups.escape(tenantId) + "|funnel|";
     }
 
     /**
@@ -157,6 +166,7 @@ public final class FunnelRollups {
         String key = hour.getEpochSecond() + "|" + DealRollups.part(owner) + "|" + DealRollups.part(department) + "|"
                 + DealRollups.part(pipeline) + "|" + DealRollups.part(stage) + "|" + position + "|"
                 + DealRollups.part(stageKind);
-        DealRollups.accumulate(result, funnelId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)), key, dims, figures);
+        DealRollups.accumulate(
+                result, funnelId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC), pipeline), key, dims, figures);
     }
 }

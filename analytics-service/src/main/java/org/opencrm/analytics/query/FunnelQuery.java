@@ -7,6 +7,7 @@ import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -44,19 +45,33 @@ class FunnelQuery {
         return fromFacts(facts, scope, window);
     }
 
-    /** The report from the funnel rollups: one document per UTC day of the period, whatever the deal count. */
+    /**
+     * The report from the funnel rollups: one document per UTC day and pipeline of the period, whatever the deal
+     * count.
+     */
     FunnelReport fromRollups(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
         Instant start = window.start();
         Instant end = window.end();
-        List<String> days = new ArrayList<>();
-        for (LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
-                day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(end);
-                day = day.plusDays(1)) {
-            days.add(FunnelRollups.funnelId(scope.tenantId(), day));
+        LocalDate firstDay = LocalDate.ofInstant(start, ZoneOffset.UTC);
+        LocalDate afterLastDay =
+                LocalDate.ofInstant(end.minusNanos(1), ZoneOffset.UTC).plusDays(1);
+        Document ids;
+        String pipeline = scope.filters().pipelineId();
+        if (pipeline != null) {
+            List<String> days = new ArrayList<>();
+            for (LocalDate day = firstDay; day.isBefore(afterLastDay); day = day.plusDays(1)) {
+                days.add(FunnelRollups.funnelId(scope.tenantId(), day, pipeline));
+            }
+            ids = new Document("$in", days);
+        } else {
+            String prefix = FunnelRollups.funnelPrefix(scope.tenantId());
+            ids = new Document("$gte", prefix + firstDay).append("$lt", prefix + afterLastDay);
         }
         Map<List<String>, Builder> rows = new LinkedHashMap<>();
+        // the hours of a period share a few labels: computed once per hour, not per entry
+        Map<Instant, String> labels = new HashMap<>();
         for (Document rollup : mongo.getCollection(facts.rollups())
-                .find(new Document("_id", new Document("$in", days)))
+                .find(new Document("_id", ids))
                 .projection(new Document(DealRollups.ENTRIES, 1))) {
             for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
                 Document entry = (Document) value;
@@ -71,7 +86,7 @@ class FunnelQuery {
                 }
                 var row = row(
                         rows,
-                        window.label(hour),
+                        labels.computeIfAbsent(hour, window::label),
                         entry.getString(DealRollups.PIPELINE),
                         entry.getString(DealRollups.STAGE));
                 int position = entry.getInteger(DealRollups.POSITION, 0);
