@@ -12,6 +12,7 @@ import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.springframework.data.domain.Sort;
 import org.springframework.data.mongodb.core.query.Update;
 
 /**
@@ -116,6 +117,17 @@ public final class ClientNames {
         } else if (!kept.isEmpty()) {
             update.addToSet(FIELD).each(kept.names.toArray());
         }
+        return update;
+    }
+
+    /**
+     * Sorts {@link #FIELD} in place. The set's order is the order its names arrived in, which differs between two
+     * deliveries of the same events (a merged card's names come with the merge or with its own later events); a
+     * service applies this after {@link #remember} so that its copies end the same whatever the order.
+     */
+    public static Update sortRemembered() {
+        var update = new Update();
+        update.push(FIELD).sort(Sort.Direction.ASC).each();
         return update;
     }
 

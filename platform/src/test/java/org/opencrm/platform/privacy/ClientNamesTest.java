@@ -77,5 +77,7 @@ class ClientNamesTest {
         var two = ClientNames.remember(new Update(), "Ann", "Ann Lee").getUpdateObject();
         assertThat(two.get("$addToSet", Document.class).get("knownNames").toString())
                 .contains("Ann Lee", "Ann");
+        assertThat(ClientNames.sortRemembered().modifies(ClientNames.FIELD)).isTrue();
+        assertThat(ClientNames.sortRemembered().toString()).contains("$push", "$each", "$sort");
     }
 }
