@@ -701,6 +701,10 @@ final class AnalyticsBench {
                     }
                 }
             }
+            // a new revision: analytics-service keeps the rollup documents it last wrote by their revision
+            if (doc.get("rev") instanceof Number revision) {
+                doc.put("rev", revision.longValue() + 1);
+            }
             rollups.replaceOne(new Document("_id", doc.get("_id")), doc);
             documents++;
         }

@@ -21,6 +21,9 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Function;
 import org.bson.Document;
 import org.bson.types.Decimal128;
@@ -97,7 +100,7 @@ public final class DealRollups {
     private static final int DUPLICATE_KEY = 11000;
     private static final int ATTEMPTS = 20;
     /** Rollup documents read together when applying differences (see {@link #apply}). */
-    private static final int READ_CHUNK = 8;
+    private static final int READ_CHUNK = 32;
 
     private DealRollups() {}
 
@@ -479,8 +482,80 @@ public final class DealRollups {
 
     private record Op(String mark, long revision, String tenantId, String key, Document dims, Document inc) {}
 
+    /**
+     * Per rollups collection: the lock this JVM's appliers take, and the documents they last read or wrote.
+     *
+     * <p>Every batch of a listener thread names the same month documents (pipeline-as-of, sources) and many of the
+     * same day documents: with the three listener threads applying at once, most applies lost a compare-and-set
+     * and read and wrote everything again (bench B3: 64 retries per 100 applies). The database applies the
+     * writes of one collection one after the other anyway, so one applier at a time per JVM costs no parallelism
+     * and loses no races to its own threads. Its documents are kept complete (all marks and entries) with their
+     * revision: a document this JVM wrote last needs no read before the next write. The compare-and-set still
+     * guards every write, so another instance (or a rebuild's writer in another JVM) changing a document makes the
+     * write match nothing; the batch's documents are then forgotten and read again, as before.
+     */
+    private static final ConcurrentHashMap<String, Applier> APPLIERS = new ConcurrentHashMap<>();
+
+    /** Marks and entries kept per rollups collection: about 20-40 MB of documents at most. */
+    private static final int KNOWN_FIELDS = 200_000;
+
+    private static final class Applier {
+        final ReentrantLock lock = new ReentrantLock();
+        final Map<String, Document> known = new LinkedHashMap<>(256, 0.75f, true);
+        long fields;
+
+        Document known(String id) {
+            return known.get(id);
+        }
+
+        void remember(String id, Document document) {
+            forget(id);
+            known.put(id, document);
+            fields += size(document);
+            var eldest = known.entrySet().iterator();
+            while (fields > KNOWN_FIELDS && eldest.hasNext()) {
+                var entry = eldest.next();
+                fields -= size(entry.getValue());
+                eldest.remove();
+            }
+        }
+
+        void forget(String id) {
+            Document gone = known.remove(id);
+            if (gone != null) {
+                fields -= size(gone);
+            }
+        }
+
+        private static long size(Document document) {
+            return 1L
+                    + document.get(MARKS, new Document()).size()
+                    + document.get(ENTRIES, new Document()).size();
+        }
+    }
+
+    /**
+     * A new rollup document's revision: random, so that a document dropped with its collection and created again
+     * (a rebuild's version built anew) never matches a revision an applier remembers from before.
+     */
+    private static long firstRevision() {
+        return ThreadLocalRandom.current().nextLong(1, 1L << 62);
+    }
+
     /** Applies the pending differences to the rollups, each at most once; leaves them on the deals. */
     static void apply(MongoCollection<Document> rollups, List<Document> withPending) {
+        apply(
+                rollups,
+                withPending,
+                APPLIERS.computeIfAbsent(rollups.getNamespace().getFullName(), n -> new Applier()));
+    }
+
+    /** {@link #apply} as another instance would: without this JVM's lock and kept documents (tests). */
+    static void applyAsAnotherInstance(MongoCollection<Document> rollups, List<Document> withPending) {
+        apply(rollups, withPending, new Applier());
+    }
+
+    private static void apply(MongoCollection<Document> rollups, List<Document> withPending, Applier applier) {
         Map<String, List<Op>> byRollup = new LinkedHashMap<>();
         for (Document deal : withPending) {
             Document pending = deal.get(PENDING, Document.class);
@@ -497,30 +572,47 @@ public final class DealRollups {
                                 op.get("inc", Document.class)));
             }
         }
+        if (byRollup.isEmpty()) {
+            return;
+        }
+        applier.lock.lock();
+        try {
+            applyLocked(rollups, byRollup, applier);
+        } finally {
+            applier.lock.unlock();
+        }
+    }
+
+    private static void applyLocked(
+            MongoCollection<Document> rollups, Map<String, List<Op>> byRollup, Applier applier) {
         for (int attempt = 1; ; attempt++) {
-            // A few documents per read, each read projecting only the marks and entries of its documents' ops: one
-            // read of every document with the union of all projections costs the embedded server (fields x
-            // documents) per batch, which with the pipeline-as-of documents (every deal change names a month,
-            // a day and an hour document) stalled ingestion in bench B3.
             Map<Object, Document> stored = new HashMap<>();
-            List<String> ids = new ArrayList<>(byRollup.keySet());
-            for (int from = 0; from < ids.size(); from += READ_CHUNK) {
-                List<String> chunk = ids.subList(from, Math.min(ids.size(), from + READ_CHUNK));
-                Document projection = new Document(FactBatch.REVISION, 1);
-                chunk.forEach(id -> byRollup.get(id).forEach(op -> {
-                    projection.put(MARKS + "." + op.mark(), 1);
-                    projection.put(ENTRIES + "." + op.key(), 1);
-                }));
+            Set<String> unknown = new LinkedHashSet<>();
+            byRollup.keySet().forEach(id -> {
+                Document known = applier.known(id);
+                if (known != null) {
+                    stored.put(id, known);
+                } else {
+                    unknown.add(id);
+                }
+            });
+            // whole documents (no projection: the embedded server projects at a cost of fields x documents), a
+            // few at a time; the ones kept from this JVM's last write need no read
+            List<String> toRead = new ArrayList<>(unknown);
+            for (int from = 0; from < toRead.size(); from += READ_CHUNK) {
+                List<String> chunk = toRead.subList(from, Math.min(toRead.size(), from + READ_CHUNK));
                 rollups.find(new Document("_id", new Document("$in", new ArrayList<>(chunk))))
-                        .projection(projection)
                         .forEach(doc -> stored.put(doc.get("_id"), doc));
             }
             List<WriteModel<Document>> writes = new ArrayList<>();
+            Map<String, Document> written = new LinkedHashMap<>();
             long updates = 0;
             for (var entry : byRollup.entrySet()) {
                 Document current = stored.get(entry.getKey());
                 Document marks = current == null ? new Document() : current.get(MARKS, new Document());
-                Document entries = current == null ? new Document() : current.get(ENTRIES, new Document());
+                // a copy: the kept document changes only once the write succeeded
+                Document entries =
+                        new Document(current == null ? new Document() : current.get(ENTRIES, new Document()));
                 Document set = new Document();
                 Document unset = new Document();
                 Map<String, Long> newMarks = new LinkedHashMap<>();
@@ -540,11 +632,12 @@ public final class DealRollups {
                             updated.put(name, stored(sum));
                         }
                     });
-                    entries.put(op.key(), updated);
                     if (updated.keySet().stream().allMatch(DIMENSIONS::contains)) {
+                        entries.remove(op.key());
                         set.remove(ENTRIES + "." + op.key());
                         unset.put(ENTRIES + "." + op.key(), "");
                     } else {
+                        entries.put(op.key(), updated);
                         unset.remove(ENTRIES + "." + op.key());
                         set.put(ENTRIES + "." + op.key(), updated);
                     }
@@ -553,22 +646,20 @@ public final class DealRollups {
                     continue;
                 }
                 newMarks.forEach((mark, revision) -> set.put(MARKS + "." + mark, revision));
+                Document allMarks = new Document(marks);
+                allMarks.putAll(newMarks);
                 if (current == null) {
                     Document inserted = new Document("_id", entry.getKey())
                             .append("tenantId", entry.getValue().getFirst().tenantId())
-                            .append(FactBatch.REVISION, 1L)
-                            .append(MARKS, new Document(newMarks));
-                    Document kept = new Document();
-                    entries.forEach((key, figures) -> {
-                        if (!((Document) figures).keySet().stream().allMatch(DIMENSIONS::contains)) {
-                            kept.put(key, figures);
-                        }
-                    });
-                    inserted.append(ENTRIES, kept);
+                            .append(FactBatch.REVISION, firstRevision())
+                            .append(MARKS, new Document(newMarks))
+                            .append(ENTRIES, entries);
                     writes.add(new InsertOneModel<>(inserted));
+                    written.put(entry.getKey(), new Document(inserted));
                 } else {
                     Object revision = current.get(FactBatch.REVISION);
-                    set.put(FactBatch.REVISION, ((Number) revision).longValue() + 1);
+                    long next = ((Number) revision).longValue() + 1;
+                    set.put(FactBatch.REVISION, next);
                     Document update = new Document("$set", set);
                     if (!unset.isEmpty()) {
                         update.append("$unset", unset);
@@ -576,8 +667,19 @@ public final class DealRollups {
                     writes.add(new UpdateOneModel<>(
                             new Document("_id", entry.getKey()).append(FactBatch.REVISION, revision), update));
                     updates++;
+                    Document after = new Document(current);
+                    after.put(FactBatch.REVISION, next);
+                    after.put(MARKS, allMarks);
+                    after.put(ENTRIES, entries);
+                    written.put(entry.getKey(), after);
                 }
             }
+            // the documents read and not written are as stored: kept too
+            stored.forEach((id, doc) -> {
+                if (!written.containsKey(id) && unknown.contains(id)) {
+                    applier.remember((String) id, doc);
+                }
+            });
             if (writes.isEmpty()) {
                 return;
             }
@@ -591,18 +693,26 @@ public final class DealRollups {
                         || !e.getWriteErrors().stream()
                                 .map(BulkWriteError::getCode)
                                 .allMatch(code -> code == DUPLICATE_KEY)) {
+                    byRollup.keySet().forEach(applier::forget);
                     throw e;
                 }
                 lostARace = true;
+            } catch (RuntimeException e) {
+                // unknown which writes were applied: read them again next time
+                byRollup.keySet().forEach(applier::forget);
+                throw e;
             }
             if (!lostARace) {
+                written.forEach(applier::remember);
                 return;
             }
+            // another writer (another instance, a rebuild elsewhere) changed some of these rollups: read them again;
+            // what it applied carries its mark
+            byRollup.keySet().forEach(applier::forget);
             if (attempt == ATTEMPTS) {
                 throw new IllegalStateException("rollups of " + rollups.getNamespace()
                         + " kept changing under this batch for " + ATTEMPTS + " attempts");
             }
-            // another writer changed some of these rollups: read them again; what it applied carries its mark
         }
     }
 

@@ -77,6 +77,48 @@ class DealRollupsRecoveryTest {
         assertThat(figures(recovered)).isNotEmpty().isEqualTo(figures(reference));
     }
 
+    /**
+     * Another instance applying differences to the same rollups changes documents this JVM's applier keeps from its
+     * last write: its next compare-and-set on them matches nothing, it reads them again, and nothing is lost or
+     * applied twice (each deal's pending difference is applied by both, in either order, then settled again).
+     */
+    @Test
+    void anotherInstanceWritingTheRollupsMeanwhileLeavesThemExact() {
+        String tenant = "tenant-" + UUID.randomUUID();
+        var random = new Random(23);
+        List<CrmEvent> events = DealHistories.random(tenant, 60, random);
+        int version = 1_000 + ThreadLocalRandom.current().nextInt(1_000_000);
+        var reference = new ProjectionCollections(version);
+        var contested = new ProjectionCollections(version + 1);
+        indexes.ensure(reference);
+        indexes.ensure(contested);
+        writer.apply(events, reference);
+
+        List<CrmEvent> shuffled = new ArrayList<>(events);
+        Collections.shuffle(shuffled, random);
+        var rollups = mongo.getCollection(contested.rollups());
+        for (int from = 0; from < shuffled.size(); ) {
+            int to = Math.min(shuffled.size(), from + 1 + random.nextInt(30));
+            List<CrmEvent> batch = shuffled.subList(from, to);
+            writer.batchOf(batch, contested).flushLeavingDifferencesPending(mongo);
+            List<Document> pending = pendingDeals(contested);
+            Collections.shuffle(pending, random);
+            int split = random.nextInt(pending.size() + 1);
+            if (random.nextBoolean()) {
+                DealRollups.apply(rollups, pending.subList(0, split));
+                DealRollups.applyAsAnotherInstance(rollups, pending);
+            } else {
+                DealRollups.applyAsAnotherInstance(rollups, pending.subList(0, split));
+                DealRollups.apply(rollups, pending);
+            }
+            writer.apply(batch, contested);
+            from = to;
+        }
+
+        assertThat(pendingDeals(contested)).isEmpty();
+        assertThat(figures(contested)).isNotEmpty().isEqualTo(figures(reference));
+    }
+
     private List<Document> pendingDeals(ProjectionCollections version) {
         return mongo.getCollection(version.deals())
                 .find(new Document(DealRollups.PENDING, new Document("$exists", true)))
