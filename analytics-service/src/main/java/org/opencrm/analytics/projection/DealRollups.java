@@ -151,6 +151,29 @@ public final class DealRollups {
     }
 
     /**
+     * The deals opened on the inner days of a UTC month ({@link #isInnerDay}), summed over those days (no hours):
+     * what {@link #createdId} holds for those days, in one document.
+     */
+    public static String createdMonthId(String tenantId, YearMonth utcMonth) {
+        return escape(tenantId) + "|created-month|" + utcMonth;
+    }
+
+    /** The leads received on the inner days of a UTC month, summed over those days (no hours). */
+    public static String leadsMonthId(String tenantId, YearMonth utcMonth) {
+        return escape(tenantId) + "|leads-month|" + utcMonth;
+    }
+
+    /**
+     * Whether a UTC day is one of its month's inner days: neither the first nor the last. The inner days of a UTC
+     * month lie inside the same month of every zone whose offset is under a day (all of them), so a report by
+     * month reads them from one document in any zone and only the first and last days, which a zone may split
+     * between two of its months, per hour from the day documents.
+     */
+    public static boolean isInnerDay(LocalDate utcDay) {
+        return utcDay.getDayOfMonth() > 1 && utcDay.getDayOfMonth() < utcDay.lengthOfMonth();
+    }
+
+    /**
      * A lead's difference, stored on its lead fact when it is inserted: one lead in its UTC day's document, per
      * hour, source and department. Like an appeal, inserted once and never changed: revision 1.
      */
@@ -158,11 +181,19 @@ public final class DealRollups {
         Instant hour = at.toInstant().truncatedTo(ChronoUnit.HOURS);
         Document dims =
                 new Document(SOURCE, source).append(DEPARTMENT, departmentId).append(HOUR, Date.from(hour));
-        Document op = new Document("id", leadsId(tenantId, LocalDate.ofInstant(hour, ZoneOffset.UTC)))
+        LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
+        List<Document> ops = new ArrayList<>(2);
+        ops.add(new Document("id", leadsId(tenantId, day))
                 .append("k", hour.getEpochSecond() + "|" + part(source) + "|" + part(departmentId))
                 .append("dims", dims)
-                .append("inc", new Document(LEADS, 1L));
-        return new Document("r", 1L).append("ops", List.of(op));
+                .append("inc", new Document(LEADS, 1L)));
+        if (isInnerDay(day)) {
+            ops.add(new Document("id", leadsMonthId(tenantId, YearMonth.from(day)))
+                    .append("k", part(source) + "|" + part(departmentId))
+                    .append("dims", new Document(SOURCE, source).append(DEPARTMENT, departmentId))
+                    .append("inc", new Document(LEADS, 1L)));
+        }
+        return new Document("r", 1L).append("ops", ops);
     }
 
     /**
@@ -237,10 +268,16 @@ public final class DealRollups {
                     entry.append(WON_AMOUNT, decimal(amount));
                 }
             }
-            String key = hour.getEpochSecond() + "|" + key(owner, department, pipeline, currency) + "|" + part(source);
-            result.computeIfAbsent(
-                            createdId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)), id -> new LinkedHashMap<>())
-                    .put(key, entry);
+            String key = key(owner, department, pipeline, currency) + "|" + part(source);
+            LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
+            result.computeIfAbsent(createdId(tenant, day), id -> new LinkedHashMap<>())
+                    .put(hour.getEpochSecond() + "|" + key, entry);
+            if (isInnerDay(day)) {
+                Document monthly = new Document(entry);
+                monthly.remove(HOUR);
+                result.computeIfAbsent(createdMonthId(tenant, YearMonth.from(day)), id -> new LinkedHashMap<>())
+                        .put(key, monthly);
+            }
         }
         Document timeline = deal.get(TIMELINE, Document.class);
         if (timeline != null && !timeline.isEmpty()) {

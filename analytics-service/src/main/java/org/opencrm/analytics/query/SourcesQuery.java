@@ -5,9 +5,12 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 import java.math.BigDecimal;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -40,41 +43,42 @@ class SourcesQuery {
     }
 
     /**
-     * From the rollups ({@link DealRollups}): the deals opened on the period's UTC days and, for a caller who sees
-     * a whole tenant or whole departments without an owner or pipeline filter, the leads received on them, one
-     * document per day each, read by {@code _id}. A caller limited to their own figures, or a filter by owner or
-     * pipeline, counts only the leads that became such deals: that is a join of leads with the deals that name
-     * them (two deals may name one lead, counted once), which no per-lead sum holds, so those leads are counted
-     * from the facts.
+     * From the rollups ({@link DealRollups}): the deals opened in the period and, for a caller who sees a whole
+     * tenant or whole departments without an owner or pipeline filter, the leads received in it, read by
+     * {@code _id} ({@link #plan}: a whole UTC month's inner days from one monthly document, the other days from
+     * their day documents). A caller limited to their own figures, or a filter by owner or pipeline, counts only
+     * the leads that became such deals: that is a join of leads with the deals that name them (two deals may name
+     * one lead, counted once), which no per-lead sum holds, so those leads are counted from the facts.
      */
     SourcesReport fromRollups(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
         Map<List<String>, Builder> rows = rows();
         var rollups = mongo.getCollection(facts.rollups());
         Instant start = window.start();
         Instant end = window.end();
-        List<String> createdDays = new ArrayList<>();
-        List<String> leadDays = new ArrayList<>();
-        for (LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
-                day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(end);
-                day = day.plusDays(1)) {
-            createdDays.add(DealRollups.createdId(scope.tenantId(), day));
-            leadDays.add(DealRollups.leadsId(scope.tenantId(), day));
-        }
+        Plan plan = plan(window);
         Document entriesOnly = new Document(DealRollups.ENTRIES, 1);
-        for (Document rollup : rollups.find(new Document("_id", new Document("$in", createdDays)))
+        Map<String, String> createdMonths = new HashMap<>();
+        List<String> createdIds = new ArrayList<>();
+        plan.months().forEach((month, label) -> {
+            String id = DealRollups.createdMonthId(scope.tenantId(), month);
+            createdMonths.put(id, label);
+            createdIds.add(id);
+        });
+        plan.days().forEach(day -> createdIds.add(DealRollups.createdId(scope.tenantId(), day)));
+        for (Document rollup : rollups.find(new Document("_id", new Document("$in", createdIds)))
                 .projection(entriesOnly)) {
+            String monthLabel = createdMonths.get(rollup.getString("_id"));
             for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
                 Document entry = (Document) value;
-                Instant hour = entry.getDate(DealRollups.HOUR).toInstant();
-                if (hour.isBefore(start)
-                        || !hour.isBefore(end)
+                String label = monthLabel != null ? monthLabel : labelInPeriod(window, entry, start, end);
+                if (label == null
                         || !scope.canSeeRecord(
                                 entry.getString(DealRollups.OWNER),
                                 entry.getString(DealRollups.DEPARTMENT),
                                 entry.getString(DealRollups.PIPELINE))) {
                     continue;
                 }
-                var row = row(rows, window.label(hour), entry.getString(DealRollups.SOURCE));
+                var row = row(rows, label, entry.getString(DealRollups.SOURCE));
                 row.deals += Figures.count(entry.get(DealRollups.DEALS));
                 long won = Figures.count(entry.get(DealRollups.WON));
                 if (won > 0) {
@@ -92,27 +96,81 @@ class SourcesQuery {
             leadsFromFacts(facts, scope, window, rows);
         } else {
             String department = scope.filters().departmentId();
-            for (Document rollup : rollups.find(new Document("_id", new Document("$in", leadDays)))
+            Map<String, String> leadMonths = new HashMap<>();
+            List<String> leadIds = new ArrayList<>();
+            plan.months().forEach((month, label) -> {
+                String id = DealRollups.leadsMonthId(scope.tenantId(), month);
+                leadMonths.put(id, label);
+                leadIds.add(id);
+            });
+            plan.days().forEach(day -> leadIds.add(DealRollups.leadsId(scope.tenantId(), day)));
+            for (Document rollup : rollups.find(new Document("_id", new Document("$in", leadIds)))
                     .projection(entriesOnly)) {
+                String monthLabel = leadMonths.get(rollup.getString("_id"));
                 for (Object value :
                         rollup.get(DealRollups.ENTRIES, new Document()).values()) {
                     Document entry = (Document) value;
-                    Instant hour = entry.getDate(DealRollups.HOUR).toInstant();
+                    String label = monthLabel != null ? monthLabel : labelInPeriod(window, entry, start, end);
                     String leadDepartment = entry.getString(DealRollups.DEPARTMENT);
-                    if (hour.isBefore(start)
-                            || !hour.isBefore(end)
+                    if (label == null
                             || (department != null && !department.equals(leadDepartment))
                             || (scope.kind() == AnalyticsScope.Kind.DEPARTMENTS
                                     && (leadDepartment == null
                                             || !scope.departments().contains(leadDepartment)))) {
                         continue;
                     }
-                    row(rows, window.label(hour), entry.getString(DealRollups.SOURCE)).leads +=
+                    row(rows, label, entry.getString(DealRollups.SOURCE)).leads +=
                             Figures.count(entry.get(DealRollups.LEADS));
                 }
             }
         }
         return report(window, rows);
+    }
+
+    /** The documents a period reads: whole months' inner days by month (with their row label), other days by day. */
+    record Plan(Map<YearMonth, String> months, List<LocalDate> days) {}
+
+    /**
+     * A UTC month whose inner days ({@link DealRollups#isInnerDay}) all lie in the period and in one row (the
+     * caller's month, or the whole period) is read from its monthly document, and only its first and last day, if
+     * in the period, from their day documents; any other UTC day of the period from its day document, per hour.
+     * The inner days of a UTC month are inside the same month of every zone (offsets are under a day), so a year
+     * by month in any zone reads about 12 monthly and 24 day documents per kind instead of 365. The check is made
+     * here, not assumed: by week or by day, or for a month the period only partly covers, the days are read.
+     */
+    static Plan plan(QueryWindow window) {
+        Instant start = window.start();
+        Instant end = window.end();
+        Map<YearMonth, String> months = new LinkedHashMap<>();
+        List<LocalDate> days = new ArrayList<>();
+        LocalDate first = LocalDate.ofInstant(start, ZoneOffset.UTC);
+        for (YearMonth month = YearMonth.from(first);
+                month.atDay(1).atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(end);
+                month = month.plusMonths(1)) {
+            Instant innerStart = month.atDay(2).atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant innerEnd = month.atEndOfMonth().atStartOfDay(ZoneOffset.UTC).toInstant();
+            boolean whole = !innerStart.isBefore(start)
+                    && !innerEnd.isAfter(end)
+                    && window.label(innerStart).equals(window.label(innerEnd.minus(1, ChronoUnit.HOURS)));
+            if (whole) {
+                months.put(month, window.label(innerStart));
+            }
+            for (LocalDate day = month.atDay(1); !day.isAfter(month.atEndOfMonth()); day = day.plusDays(1)) {
+                Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+                boolean inPeriod = dayStart.isBefore(end)
+                        && dayStart.plus(1, ChronoUnit.DAYS).isAfter(start);
+                if (inPeriod && !(whole && DealRollups.isInnerDay(day))) {
+                    days.add(day);
+                }
+            }
+        }
+        return new Plan(months, days);
+    }
+
+    /** The row of a day document's entry (by its hour), or null when the hour is outside the period. */
+    private static String labelInPeriod(QueryWindow window, Document entry, Instant start, Instant end) {
+        Instant hour = entry.getDate(DealRollups.HOUR).toInstant();
+        return hour.isBefore(start) || !hour.isBefore(end) ? null : window.label(hour);
     }
 
     /** By aggregating the lead and deal facts: for zones whose days do not start on whole UTC hours. */

@@ -74,7 +74,11 @@ class SourcesRollupsExactnessTest {
                 window("2026-03-01", "2026-04-30", "UTC", Granularity.DAY),
                 window("2026-03-02", "2026-04-12", "Europe/Berlin", Granularity.WEEK),
                 window("2026-02-20", "2026-04-30", "America/New_York", Granularity.MONTH),
-                window("2026-03-10", "2026-03-10", "Pacific/Auckland", Granularity.DAY));
+                window("2026-03-10", "2026-03-10", "Pacific/Auckland", Granularity.DAY),
+                // whole months from the monthly documents, their first and last days per hour from the day documents
+                window("2026-02-01", "2026-04-30", "Asia/Tokyo", Granularity.MONTH),
+                window("2026-02-15", "2026-04-20", "Europe/Berlin", null),
+                window("2026-03-01", "2026-04-30", "America/Sao_Paulo", Granularity.MONTH));
 
         long leads = 0;
         long won = 0;
@@ -94,6 +98,15 @@ class SourcesRollupsExactnessTest {
             }
         }
         assertThat(leads).as("the histories receive leads in the windows").isGreaterThan(100);
+        // the windows above read whole months from the monthly documents (the histories' March and April)...
+        assertThat(SourcesQuery.plan(windows.get(5)).months()).hasSize(3);
+        assertThat(SourcesQuery.plan(windows.get(6)).months()).hasSize(1);
+        // ...and a year by month reads 11 monthly and about 50 day documents per kind, not 365, in any zone
+        for (String zone : List.of("UTC", "Europe/Berlin", "Pacific/Auckland", "America/Los_Angeles")) {
+            var year = SourcesQuery.plan(window("2025-11-23", "2026-11-22", zone, Granularity.MONTH));
+            assertThat(year.months()).as(zone).hasSize(11);
+            assertThat(year.days()).as(zone).hasSizeLessThan(56);
+        }
         assertThat(won).as("and win deals made from them").isGreaterThan(20);
     }
 
