@@ -666,6 +666,12 @@ final class AnalyticsBench {
                 if (!batch.isEmpty()) {
                     collection.insertMany(batch, new InsertManyOptions().ordered(false));
                 }
+                if (k % 10 == 0 || k == copies) {
+                    // a fill of 1,000,000 deals on the disk database takes a while: how far it got, if it is stopped
+                    Bench.log(String.format(
+                            "B3 fill %s: %d of %d copies (%,d documents, load %s)",
+                            name, k, copies, (long) source.size() * (k + 1), Machine.loadAverage()));
+                }
             }
             counts.put(name, (long) source.size() * (copies + 1));
         }
