@@ -2,6 +2,7 @@ package org.opencrm.analytics.query;
 
 import static org.opencrm.analytics.query.FunnelReport.nullable;
 
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.math.BigDecimal;
 import java.util.List;
 
@@ -27,11 +28,28 @@ record ActivityReport(String from, String to, String timeZone, String granularit
             long calls,
             long interactions,
             long tasksCompleted,
+
+            @Schema(
+                    description = "the rep's tasks due in the period and already due at the time of the query"
+                            + " (cancelled ones only if they had gone overdue)")
             long tasksDue,
+
+            @Schema(description = "of those, tasks that went overdue while the rep held them or were completed late")
             long tasksOverdue,
+
             BigDecimal overdueRate,
+
+            @Schema(
+                    description = "leads received in the period whose first call with that client (at or after"
+                            + " the lead, by anyone) this rep made")
             long leadsResponded,
+
+            @Schema(description = "exact mean of those leads' seconds to their first call")
             Double averageFirstResponseSeconds,
+
+            @Schema(
+                    description = "median of those leads' seconds to their first call, from durations kept to"
+                            + " 3 significant digits: exact below 4,096 s, above at most 0.05% off")
             Double medianFirstResponseSeconds) {}
 
     @Override
