@@ -73,24 +73,18 @@ class FunnelQuery {
         for (Document rollup : mongo.getCollection(facts.rollups())
                 .find(new Document("_id", ids))
                 .projection(new Document(DealRollups.ENTRIES, 1))) {
-            for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
-                Document entry = (Document) value;
-                Instant hour = entry.getDate(DealRollups.HOUR).toInstant();
+            for (var keyed : rollup.get(DealRollups.ENTRIES, new Document()).entrySet()) {
+                var key = FunnelRollups.Key.parse(keyed.getKey());
+                Document entry = (Document) keyed.getValue();
+                Instant hour = key.hour();
                 if (hour.isBefore(start)
                         || !hour.isBefore(end)
-                        || !scope.canSeeRecord(
-                                entry.getString(DealRollups.OWNER),
-                                entry.getString(DealRollups.DEPARTMENT),
-                                entry.getString(DealRollups.PIPELINE))) {
+                        || !scope.canSeeRecord(key.ownerId(), key.departmentId(), key.pipelineId())) {
                     continue;
                 }
-                var row = row(
-                        rows,
-                        labels.computeIfAbsent(hour, window::label),
-                        entry.getString(DealRollups.PIPELINE),
-                        entry.getString(DealRollups.STAGE));
-                int position = entry.getInteger(DealRollups.POSITION, 0);
-                String stageKind = entry.getString(DealRollups.STAGE_KIND);
+                var row = row(rows, labels.computeIfAbsent(hour, window::label), key.pipelineId(), key.stage());
+                int position = key.position();
+                String stageKind = key.stageKind();
                 long entered = Figures.count(entry.get(FunnelRollups.ENTERED));
                 if (entered > 0) {
                     row.addCohort(
