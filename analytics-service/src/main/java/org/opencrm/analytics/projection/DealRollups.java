@@ -14,6 +14,7 @@ import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.Date;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -533,8 +534,11 @@ public final class DealRollups {
      */
     private static final ConcurrentHashMap<String, Applier> APPLIERS = new ConcurrentHashMap<>();
 
-    /** Marks and entries kept per rollups collection: about 20-40 MB of documents at most. */
-    private static final int KNOWN_FIELDS = 200_000;
+    /**
+     * Marks and entries kept per rollups collection. An entry as the driver decodes it takes ~1-1.5 KB of heap, a
+     * mark ~150 bytes: at most ~40-60 MB, within the service's 256 MB heap next to a 2,000-record batch.
+     */
+    private static final int KNOWN_FIELDS = 40_000;
 
     private static final class Applier {
         final ReentrantLock lock = new ReentrantLock();
@@ -569,6 +573,15 @@ public final class DealRollups {
                     + document.get(MARKS, new Document()).size()
                     + document.get(ENTRIES, new Document()).size();
         }
+    }
+
+    /**
+     * Keeps the documents smallest first, so that the largest of a batch (the month documents every batch names,
+     * the most costly to read again) are the most recently used and the last to be forgotten.
+     */
+    private static void remember(Applier applier, List<Map.Entry<String, Document>> documents) {
+        documents.sort(Comparator.comparingLong(entry -> Applier.size(entry.getValue())));
+        documents.forEach(entry -> applier.remember(entry.getKey(), entry.getValue()));
     }
 
     /**
@@ -712,11 +725,13 @@ public final class DealRollups {
                 }
             }
             // the documents read and not written are as stored: kept too
+            List<Map.Entry<String, Document>> kept = new ArrayList<>();
             stored.forEach((id, doc) -> {
                 if (!written.containsKey(id) && unknown.contains(id)) {
-                    applier.remember((String) id, doc);
+                    kept.add(Map.entry((String) id, doc));
                 }
             });
+            remember(applier, kept);
             if (writes.isEmpty()) {
                 return;
             }
@@ -740,7 +755,7 @@ public final class DealRollups {
                 throw e;
             }
             if (!lostARace) {
-                written.forEach(applier::remember);
+                remember(applier, new ArrayList<>(written.entrySet()));
                 return;
             }
             // another writer (another instance, a rebuild elsewhere) changed some of these rollups: read them again;
