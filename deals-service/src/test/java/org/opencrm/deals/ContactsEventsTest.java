@@ -133,4 +133,43 @@ class ContactsEventsTest extends DealsTestSupport {
         var copy = mongo.findById(tenant + ":c-7", org.bson.Document.class, "clients");
         assertThat(copy.toJson()).doesNotContain("Maria");
     }
+
+    @Test
+    void anErasureAfterAMergeCutsTheMergedCardsNameFromItsRepointedDealsToo() {
+        String tenant = newTenant();
+        String token = manager(tenant, "m1", "sales");
+        publish(LeadToDealTest.contact(tenant, "c-old", "Anna Berg"));
+        publish(LeadToDealTest.contact(tenant, "c-new", "Anna Lind"));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> mongo.exists(Query.query(Criteria.where("_id").is(tenant + ":c-old")), "clients")
+                        && mongo.exists(Query.query(Criteria.where("_id").is(tenant + ":c-new")), "clients"));
+        String dealId =
+                read(post("/api/deals", token, "{\"title\": \"Lead: Anna Berg\", \"contactId\": \"c-old\"}"), "$.id");
+        // the two cards were one person: the old card's deal moves to the survivor
+        publish(new ContactsMerged(
+                UUID.randomUUID().toString(),
+                tenant,
+                "c-new",
+                2,
+                Instant.now(),
+                Actor.user("m1"),
+                "c-old",
+                "m1",
+                "sales",
+                null,
+                new ContactDetails("Anna Lind", "Oslo", "Storgata 2")));
+        await().atMost(Duration.ofSeconds(30))
+                .until(() -> "c-new".equals(read(get("/api/deals/" + dealId, token), "$.contactId")));
+
+        publish(new ContactErased(UUID.randomUUID().toString(), tenant, "c-new", 3, Instant.now(), Actor.user("dpo")));
+
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(read(get("/api/deals/" + dealId, token), "$.title")
+                                .toString())
+                        .isEqualTo("Lead: [erased]"));
+        // neither the survivor's copy nor the merged card's keeps a name
+        assertThat(mongo.find(Query.query(Criteria.where("tenantId").is(tenant)), org.bson.Document.class, "clients"))
+                .hasSize(2)
+                .allSatisfy(copy -> assertThat(copy.toJson()).doesNotContain("Anna", "Oslo", "Storgata"));
+    }
 }
