@@ -29,6 +29,8 @@ public final class IdIndexedH2Backend extends H2Backend {
 
     private static final String META_MAP_PREFIX = "meta.";
 
+    private static final int SCAN_RETENTION_MILLIS = 10 * 60 * 1000;
+
     // no initializer: the super constructor already queries while it opens the databases a file holds, and an
     // initializer would run after it and drop what was counted
     private volatile LongAdder examined;
@@ -36,6 +38,11 @@ public final class IdIndexedH2Backend extends H2Backend {
     /** A backend on the MVStore file {@code fileName} (created if missing). */
     public IdIndexedH2Backend(String fileName) {
         super(fileName);
+        // A query without an _id pin walks a snapshot of its collection; MVStore frees a chunk no newer version
+        // uses after the retention time (45 s by default), so a full scan of a million documents under heavy
+        // writes read a freed page ("Chunk ... not found", seen in B4 at 1,000,000 rows). Dead chunks are kept
+        // longer instead: the file grows by what is written in that time.
+        getMvStore().setRetentionTime(SCAN_RETENTION_MILLIS);
     }
 
     @Override
