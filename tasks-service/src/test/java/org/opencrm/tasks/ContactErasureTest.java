@@ -12,6 +12,7 @@ import org.opencrm.events.contacts.ContactCreated;
 import org.opencrm.events.contacts.ContactDetails;
 import org.opencrm.events.contacts.ContactErased;
 import org.opencrm.events.contacts.ContactUpdated;
+import org.opencrm.events.contacts.ContactsMerged;
 
 /** A client who asked to be forgotten: their names, current and earlier, leave the titles of their tasks. */
 class ContactErasureTest extends TasksIntegrationTest {
@@ -71,5 +72,61 @@ class ContactErasureTest extends TasksIntegrationTest {
             assertThat(field(updates.getFirst(), "$.title").toString()).isEqualTo("Call [erased] about Lead: [erased]");
             assertThat(settle(topic, event(tenant, "TaskUpdated", other))).isEmpty();
         }
+    }
+
+    @Test
+    void anErasureAfterAMergeCutsTheMergedCardsNameFromTheTasksThatFollowedTheSurvivor() {
+        String tenant = unique("t");
+        String token = admin(tenant);
+        String old = unique("old");
+        String survivor = unique("survivor");
+        send(person(tenant, old, "Olaf Berg"));
+        send(person(tenant, survivor, "Olaf Lind"));
+        var created = post("/api/tasks", token, """
+                {"title": "Call Olaf Berg", "type": "CALL", "assigneeId": "anna",
+                 "departmentId": "sales", "dueAt": "%s", "contactId": "%s"}
+                """.formatted(now().plus(Duration.ofDays(1)), old));
+        assertThat(created.status()).as(created.body()).isEqualTo(201);
+        String task = created.json("$.id");
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        get("/api/tasks/" + task, token).<String>json("$.title").equals("Call Olaf Berg"));
+        send(new ContactsMerged(
+                UUID.randomUUID().toString(),
+                tenant,
+                survivor,
+                2,
+                now(),
+                Actor.user("op-1"),
+                old,
+                null,
+                "sales",
+                null,
+                new ContactDetails("Olaf Lind", "Oslo", null)));
+        await().atMost(Duration.ofSeconds(20))
+                .until(() -> survivor.equals(get("/api/tasks/" + task, token).json("$.contactId")));
+
+        send(new ContactErased(UUID.randomUUID().toString(), tenant, survivor, 3, now(), Actor.user("dpo")));
+
+        await().atMost(Duration.ofSeconds(20))
+                .until(() ->
+                        get("/api/tasks/" + task, token).<String>json("$.title").equals("Call [erased]"));
+    }
+
+    private static ContactCreated person(String tenant, String contact, String name) {
+        return new ContactCreated(
+                UUID.randomUUID().toString(),
+                tenant,
+                contact,
+                1,
+                now(),
+                Actor.user("op-1"),
+                "PERSON",
+                null,
+                "sales",
+                "website",
+                null,
+                null,
+                new ContactDetails(name, "Oslo", null));
     }
 }

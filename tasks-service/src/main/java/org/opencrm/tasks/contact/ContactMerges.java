@@ -1,12 +1,17 @@
 package org.opencrm.tasks.contact;
 
+import static org.springframework.data.mongodb.core.query.Criteria.where;
+
+import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import org.bson.Document;
+import org.opencrm.platform.privacy.ClientNames;
+import org.springframework.dao.DuplicateKeyException;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.data.mongodb.core.query.Update;
 import org.springframework.stereotype.Component;
 
 /**
@@ -39,23 +44,54 @@ public class ContactMerges {
         return current;
     }
 
-    /** Every name the card had while tasks knew it, longest first (so a full name is cut before a part of it). */
-    public List<String> knownNames(String tenantId, String contactId) {
+    /** Every name the card had while tasks knew it. */
+    public ClientNames knownNames(String tenantId, String contactId) {
         var names = mongo.findById(contactId, Document.class, NAMES);
         if (names == null || !tenantId.equals(names.getString("tenantId"))) {
-            return List.of();
+            return ClientNames.none();
         }
-        var all = new LinkedHashSet<String>();
-        if (names.getString("displayName") != null) {
-            all.add(names.getString("displayName"));
+        return ClientNames.of(names.getString("displayName"), names.getList(ClientNames.FIELD, String.class));
+    }
+
+    /** The cards merged into {@code contactId}, directly or through other merges. */
+    List<String> mergedInto(String tenantId, String contactId) {
+        var found = new ArrayList<String>();
+        var next = new ArrayDeque<>(List.of(contactId));
+        while (!next.isEmpty() && found.size() < 100) {
+            String survivor = next.poll();
+            var query =
+                    new Query(where("tenantId").is(tenantId).and("survivorId").is(survivor));
+            for (var merge : mongo.find(query, Document.class, MERGES)) {
+                String card = merge.getString("_id");
+                if (!found.contains(card) && !card.equals(contactId)) {
+                    found.add(card);
+                    next.add(card);
+                }
+            }
         }
-        var known = names.getList("knownNames", String.class);
-        if (known != null) {
-            all.addAll(known);
+        return found;
+    }
+
+    /** Adds names to the card's (a merged card's, whose tasks it took over); never to an erased card's. */
+    void remember(String tenantId, String contactId, ClientNames names) {
+        if (names.isEmpty()) {
+            return;
         }
-        var sorted = new ArrayList<>(all);
-        sorted.sort(Comparator.comparingInt(String::length).reversed());
-        return sorted;
+        try {
+            mongo.upsert(
+                    new Query(where("_id").is(contactId).and("erased").ne(true)),
+                    ClientNames.remember(
+                            new Update().set("tenantId", tenantId), names.all().toArray(String[]::new)),
+                    NAMES);
+            sortNames(contactId);
+        } catch (DuplicateKeyException erased) {
+            // the card was erased: no name of it is kept again
+        }
+    }
+
+    /** Names in the order they came in differ between deliveries of the same events; sorted, they do not. */
+    void sortNames(String contactId) {
+        mongo.updateFirst(new Query(where("_id").is(contactId)), ClientNames.sortRemembered(), NAMES);
     }
 
     public Optional<String> displayName(String tenantId, String contactId) {

@@ -14,6 +14,7 @@ import org.opencrm.events.tasks.TaskOverdue;
 import org.opencrm.events.tasks.TaskReassigned;
 import org.opencrm.events.tasks.TaskUpdated;
 import org.opencrm.platform.outbox.AggregateRoot;
+import org.opencrm.platform.privacy.ClientNames;
 import org.springframework.data.mongodb.core.mapping.Document;
 
 /**
@@ -157,19 +158,13 @@ public class Task extends AggregateRoot {
     }
 
     /**
-     * The client asked to be forgotten: each of their names (current and earlier, longest first) is cut from
-     * the title, where a rule's {@code {client.name}} or a lead deal's title put it.
+     * The client asked to be forgotten: each of their names (current and earlier) is cut from the title, where a rule's {@code {client.name}} or a lead deal's title put it.
      *
      * @return whether the title changed (nothing left to cut, as on a redelivered erasure, is no change)
      */
-    public boolean eraseClientNames(List<String> names, Actor by, Instant now) {
-        String erased = title;
-        for (String name : names) {
-            if (name != null && !name.isBlank()) {
-                erased = erased.replaceAll("(?i)" + java.util.regex.Pattern.quote(name), "[erased]");
-            }
-        }
-        if (erased.equals(title)) {
+    public boolean eraseClientNames(ClientNames names, Actor by, Instant now) {
+        String erased = names.cutFrom(title);
+        if (Objects.equals(erased, title)) {
             return false;
         }
         title = erased;
