@@ -21,7 +21,8 @@ import org.bson.Document;
  *       and {@value DealRollups#LOST} (lost from this stage and still lost);
  *   <li>the moves out of the stage in that hour ({@value #EXITS}, with the owner and department of the move), the
  *       sum of the seconds deals-service measured in the stage ({@value #SECONDS}) and their histogram: one figure
- *       {@code b<seconds>} per duration {@linkplain #bucket rounded to three significant digits}.
+ *       {@code b<bucket>} moves per {@linkplain #bucket bucket of 3 significant digits} and, above
+ *       {@value FirstResponses#EXACT_BELOW} s, {@code bs<bucket>} their seconds.
  * </ul>
  *
  * Both are a contribution of the deal document (its {@link DealRollups#TIMELINE}, {@code forwardFrom},
@@ -37,14 +38,10 @@ public final class FunnelRollups {
     public static final String FORWARD = "forward";
     public static final String EXITS = "exits";
     public static final String SECONDS = "seconds";
-    /** The prefix of a histogram figure: {@code b<seconds rounded to three significant digits>} -> moves. */
+    /** A histogram bucket's moves: {@code b<bucket>} ({@link #bucket}). */
     public static final String BUCKET = "b";
-
-    /** Durations are kept to this many significant decimal digits: exact below 1,000 s. */
-    public static final int SIGNIFICANT_DIGITS = 3;
-
-    /** 10^{@value #SIGNIFICANT_DIGITS}: every duration below it has at most that many digits. */
-    private static final long EXACT_BELOW = (long) Math.pow(10, SIGNIFICANT_DIGITS);
+    /** A histogram bucket's sum of seconds, {@code bs<bucket>}, for buckets from {@value FirstResponses#EXACT_BELOW} s. */
+    public static final String BUCKET_SUM = "bs";
 
     private FunnelRollups() {}
 
@@ -62,22 +59,14 @@ public final class FunnelRollups {
     }
 
     /**
-     * A duration as the histogram keeps it: rounded half up to {@value #SIGNIFICANT_DIGITS} significant decimal
-     * digits. Exact below 1,000 s; above, half a unit of the third digit at most (122,500-123,499 s are kept as
-     * 123,000 s; 0.5% off at worst, from 1,005 s kept as 1,010 s).
+     * A duration's histogram bucket, the same as the activity report's first responses ({@link
+     * FirstResponses#bucket}): 3 significant decimal digits in HdrHistogram's sense, the duration itself below
+     * {@value FirstResponses#EXACT_BELOW} s, above it its top 12 bits. A bucket above keeps the sum of its
+     * durations too ({@value #BUCKET_SUM}), and the median takes a bucket's mean: at most 0.05% off, exact when the
+     * bucket holds one distinct duration.
      */
     public static long bucket(long seconds) {
-        if (seconds < 0) {
-            return -bucket(-seconds);
-        }
-        if (seconds < EXACT_BELOW) {
-            return seconds;
-        }
-        long unit = 1;
-        for (long rest = seconds; rest >= EXACT_BELOW; rest /= 10) {
-            unit *= 10;
-        }
-        return (seconds + unit / 2) / unit * unit;
+        return FirstResponses.bucket(seconds);
     }
 
     /** The stage entries and moves of one deal document, added to its contribution. */
@@ -110,6 +99,9 @@ public final class FunnelRollups {
                 long seconds = measured == null ? 0 : ((Number) measured).longValue();
                 Document figures =
                         new Document(EXITS, 1L).append(SECONDS, seconds).append(BUCKET + bucket(seconds), 1L);
+                if (bucket(seconds) >= FirstResponses.EXACT_BELOW) {
+                    figures.append(BUCKET_SUM + bucket(seconds), seconds);
+                }
                 add(
                         tenant,
                         entry,

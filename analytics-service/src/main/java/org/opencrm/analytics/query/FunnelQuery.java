@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.bson.Document;
 import org.opencrm.analytics.projection.DealRollups;
+import org.opencrm.analytics.projection.FirstResponses;
 import org.opencrm.analytics.projection.FunnelRollups;
 import org.opencrm.analytics.projection.ProjectionCollections;
 import org.springframework.data.mongodb.core.MongoTemplate;
@@ -24,7 +25,7 @@ import org.springframework.stereotype.Component;
  * The funnel: per stage, the deals whose first entry into it (created in it, or first moved into it) falls in
  * the period, with the owner and department of that entry, and how far they got since (from the deal's current
  * facts); and the moves out of the stage in the period with the time deals-service measured in it, the median
- * from durations kept to three significant digits ({@link FunnelRollups#bucket}).
+ * from durations kept to 3 significant digits ({@link FunnelRollups#bucket}), as the activity report's first responses.
  *
  * <p>Read from the rollups ({@link FunnelRollups}: the period's UTC days by {@code _id}), or for a zone whose days
  * do not start on whole UTC hours aggregated from the history facts by the same definitions.
@@ -99,11 +100,10 @@ class FunnelQuery {
                 if (exits > 0) {
                     row.addExits(position, stageKind, exits, Figures.count(entry.get(FunnelRollups.SECONDS)));
                     entry.forEach((name, count) -> {
-                        if (name.startsWith(FunnelRollups.BUCKET)) {
-                            row.durations.merge(
-                                    Long.parseLong(name.substring(FunnelRollups.BUCKET.length())),
-                                    Figures.count(count),
-                                    Long::sum);
+                        if (name.startsWith(FunnelRollups.BUCKET) && !name.startsWith(FunnelRollups.BUCKET_SUM)) {
+                            String bucket = name.substring(FunnelRollups.BUCKET.length());
+                            long sum = Figures.count(entry.get(FunnelRollups.BUCKET_SUM + bucket));
+                            row.duration(Long.parseLong(bucket), Figures.count(count), sum);
                         }
                     });
                 }
@@ -246,7 +246,8 @@ class FunnelQuery {
             long seconds = Figures.count(id.get("seconds"));
             var row = row(rows, id.getString("period"), id.getString("pipelineId"), id.getString("stage"));
             row.addExits((int) Figures.count(id.get("position")), id.getString("stageKind"), count, seconds * count);
-            row.durations.merge(FunnelRollups.bucket(seconds), count, Long::sum);
+            long bucket = FunnelRollups.bucket(seconds);
+            row.duration(bucket, count, bucket < FirstResponses.EXACT_BELOW ? 0 : seconds * count);
         }
         return report(window, rows);
     }
@@ -276,25 +277,36 @@ class FunnelQuery {
     }
 
     /**
-     * The middle of the durations (the mean of the two middle ones for an even count), each kept as its
-     * histogram bucket: the same figure whether the durations come from the rollups or the facts.
+     * The middle of the durations (the mean of the two middle ones for an even count) as the histogram keeps them:
+     * a duration below {@link FirstResponses#EXACT_BELOW} s is itself, one above it the mean of its bucket (at most
+     * 0.05% off); the same figure whether the durations come from the rollups or the facts.
      */
-    static Double median(TreeMap<Long, Long> durations, long count) {
-        if (count == 0) {
+    static Double median(TreeMap<Long, long[]> durations) {
+        long total = 0;
+        for (long[] figures : durations.values()) {
+            total += figures[0];
+        }
+        if (total == 0) {
             return null;
         }
-        Long lower = null;
+        return total % 2 == 1
+                ? valueAt(durations, total / 2)
+                : (valueAt(durations, total / 2 - 1) + valueAt(durations, total / 2)) / 2;
+    }
+
+    /** The duration at a 0-based position in ascending order. */
+    private static double valueAt(TreeMap<Long, long[]> durations, long position) {
         long seen = 0;
         for (var bucket : durations.entrySet()) {
-            seen += bucket.getValue();
-            if (lower == null && seen > (count - 1) / 2) {
-                lower = bucket.getKey();
-            }
-            if (seen > count / 2) {
-                return (lower.doubleValue() + bucket.getKey().doubleValue()) / 2;
+            long[] figures = bucket.getValue();
+            seen += figures[0];
+            if (position < seen) {
+                return bucket.getKey() < FirstResponses.EXACT_BELOW
+                        ? bucket.getKey()
+                        : (double) figures[1] / figures[0];
             }
         }
-        throw new IllegalStateException("histogram of " + seen + " durations, " + count + " moves");
+        throw new IllegalStateException("position " + position + " past " + seen + " durations");
     }
 
     private static final class Builder {
@@ -312,7 +324,8 @@ class FunnelQuery {
         long lost;
         long exits;
         long seconds;
-        final TreeMap<Long, Long> durations = new TreeMap<>();
+        /** Moves out by duration bucket ({@link FunnelRollups#bucket}): count and, above the exact range, seconds. */
+        final TreeMap<Long, long[]> durations = new TreeMap<>();
 
         Builder(String period, String pipelineId, String stage) {
             this.period = period;
@@ -336,6 +349,12 @@ class FunnelQuery {
             this.seconds += seconds;
         }
 
+        void duration(long bucket, long count, long seconds) {
+            long[] figures = durations.computeIfAbsent(bucket, b -> new long[2]);
+            figures[0] += count;
+            figures[1] += seconds;
+        }
+
         private static String greater(String a, String b) {
             return a == null ? b : b == null || a.compareTo(b) >= 0 ? a : b;
         }
@@ -355,7 +374,7 @@ class FunnelQuery {
                     Figures.ratio(won, entered),
                     exits,
                     exits == 0 ? null : (double) seconds / exits,
-                    median(durations, exits));
+                    median(durations));
         }
     }
 }

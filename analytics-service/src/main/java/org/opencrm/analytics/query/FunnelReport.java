@@ -21,8 +21,8 @@ record FunnelReport(String from, String to, String timeZone, String granularity,
      * @param conversionToWon {@code won / entered}
      * @param exits moves out of the stage during the period, which the times in stage are measured on
      * @param averageSecondsInStage the exact mean of the exits' times in the stage
-     * @param medianSecondsInStage the median of the exits' times in the stage, each kept to three significant
-     *     digits (exact below 1,000 s; above, half a unit of the third digit at most, 0.5%)
+     * @param medianSecondsInStage the median of the exits' times in the stage, each kept to 3 significant digits
+     *     as the activity report's first responses: exact below 4,096 s, above at most 0.05% off
      */
     record Row(
             String period,
@@ -51,8 +51,7 @@ record FunnelReport(String from, String to, String timeZone, String granularity,
 
             @Schema(
                     description = "median of the exits' seconds in the stage, each duration kept to 3"
-                            + " significant digits: exact below 1,000 s, above off by at most half a unit"
-                            + " of the third digit (0.5%; 123,456 s is kept as 123,000 s)")
+                            + " significant digits: exact below 4,096 s, above at most 0.05% off")
             Double medianSecondsInStage) {}
 
     @Override
