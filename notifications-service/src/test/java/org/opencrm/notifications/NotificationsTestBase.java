@@ -126,7 +126,10 @@ public abstract class NotificationsTestBase {
     }
 
     protected static GreenMail startSmtp() {
-        var server = new GreenMail(new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP));
+        var setup = new ServerSetup(SMTP_PORT, "127.0.0.1", ServerSetup.PROTOCOL_SMTP);
+        // a restart during a test (an outage ending) can take longer than the default 2 s on a busy machine
+        setup.setServerStartupTimeout(15_000);
+        var server = new GreenMail(setup);
         server.start();
         return server;
     }

@@ -113,14 +113,14 @@ public class Delivery extends AggregateRoot {
     void retryAt(Attempt attempt, Instant next) {
         attempts++;
         addLog(attempt);
-        reason = attempt.outcome();
+        noteReason(attempt.outcome());
         nextAttemptAt = next;
         release();
     }
 
     /** Not tried at all (the channel's circuit is open): no attempt is counted. */
     void postpone(Instant next, String why) {
-        reason = why;
+        noteReason(why);
         nextAttemptAt = next;
         release();
     }
@@ -160,6 +160,13 @@ public class Delivery extends AggregateRoot {
         giveUpAt = newGiveUpAt;
         settledAt = null;
         release();
+    }
+
+    /** A delivery suppressed while it was in flight (its client erased) keeps saying why it was. */
+    private void noteReason(String why) {
+        if (status == DeliveryStatus.PENDING) {
+            reason = why;
+        }
     }
 
     private void release() {
@@ -253,5 +260,10 @@ public class Delivery extends AggregateRoot {
 
     public List<Attempt> log() {
         return List.copyOf(log);
+    }
+
+    /** The dispatcher instance holding the delivery's lease, if any. */
+    String lockedBy() {
+        return lockedBy;
     }
 }

@@ -22,6 +22,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
 import org.opencrm.events.notifications.NotificationChannel;
 import org.opencrm.notifications.NotificationsProperties;
 import org.slf4j.Logger;
@@ -179,19 +180,16 @@ class Dispatcher implements SmartLifecycle {
         Instant now = clock.instant();
         String refusal = sender.refuse(delivery);
         if (refusal != null) {
-            delivery.failed(null, refusal);
-            deliveries.save(delivery);
+            settle(delivery, d -> d.failed(null, refusal));
             return;
         }
         if (now.isAfter(delivery.giveUpAt())) {
-            delivery.failed(null, "RETRIES_EXHAUSTED");
-            deliveries.save(delivery);
+            settle(delivery, d -> d.failed(null, "RETRIES_EXHAUSTED"));
             return;
         }
         CircuitBreaker breaker = breakers.circuitBreaker(sender.breakerName(delivery));
         if (!breaker.tryAcquirePermission()) {
-            delivery.postpone(now.plus(settings.breakerOpenFor()), "CIRCUIT_OPEN");
-            deliveries.save(delivery);
+            settle(delivery, d -> d.postpone(now.plus(settings.breakerOpenFor()), "CIRCUIT_OPEN"));
             return;
         }
         long started = System.nanoTime();
@@ -199,8 +197,8 @@ class Dispatcher implements SmartLifecycle {
             Integer status = retry.executeCallable(() -> sender.send(delivery));
             long nanos = System.nanoTime() - started;
             breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-            delivery.sent(new Attempt(clock.instant(), "SENT", status, TimeUnit.NANOSECONDS.toMillis(nanos)));
-            deliveries.save(delivery);
+            var attempt = new Attempt(clock.instant(), "SENT", status, TimeUnit.NANOSECONDS.toMillis(nanos));
+            settle(delivery, d -> d.sent(attempt));
             sender.afterAttempt(delivery, true);
         } catch (Exception e) {
             long nanos = System.nanoTime() - started;
@@ -210,18 +208,43 @@ class Dispatcher implements SmartLifecycle {
             if (failure.permanent()) {
                 // The channel answered; only this message is wrong, so the breaker counts it as working.
                 breaker.onSuccess(nanos, TimeUnit.NANOSECONDS);
-                delivery.failed(attempt, failure.code());
+                settle(delivery, d -> d.failed(attempt, failure.code()));
             } else {
                 breaker.onError(nanos, TimeUnit.NANOSECONDS, failure);
                 Instant next = attempt.at().plusMillis(backoff.apply(delivery.attempts() + 1));
                 if (next.isAfter(delivery.giveUpAt())) {
-                    delivery.failed(attempt, "RETRIES_EXHAUSTED");
+                    settle(delivery, d -> d.failed(attempt, "RETRIES_EXHAUSTED"));
                 } else {
-                    delivery.retryAt(attempt, next);
+                    settle(delivery, d -> d.retryAt(attempt, next));
                 }
             }
-            deliveries.save(delivery);
             sender.afterAttempt(delivery, false);
+        }
+    }
+
+    /**
+     * Records the attempt's outcome on the delivery. The copy claimed before sending is stale when something
+     * other than a claim wrote the delivery meanwhile (an erasure cut the client's address and texts while it
+     * was in flight): saving that copy would write them back, so the outcome goes onto the delivery as it is
+     * now. While this instance still holds the lease, nobody else settles it; a delivery claimed by another
+     * instance (our lease ran out) is that instance's to settle.
+     */
+    private void settle(Delivery claimed, Consumer<Delivery> outcome) {
+        Delivery delivery = claimed;
+        for (int attempt = 1; ; attempt++) {
+            outcome.accept(delivery);
+            try {
+                deliveries.save(delivery);
+                return;
+            } catch (OptimisticLockingFailureException changed) {
+                var now = deliveries
+                        .find(delivery.getTenantId(), delivery.getId())
+                        .filter(d -> instanceId.equals(d.lockedBy()));
+                if (now.isEmpty() || attempt == 3) {
+                    throw changed;
+                }
+                delivery = now.get();
+            }
         }
     }
 
