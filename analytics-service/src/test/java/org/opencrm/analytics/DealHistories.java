@@ -125,209 +125,300 @@ public final class DealHistories {
 
     /** One deal's events: created, then moves, amount changes, reassignments, closings and reopenings. */
     private static List<CrmEvent> history(String tenant, String deal, Random random, String source, String leadId) {
-        List<CrmEvent> events = new ArrayList<>();
         String owner = OWNERS.get(random.nextInt(OWNERS.size()));
         String pipeline = random.nextBoolean() ? "p1" : "p2";
         String currency = random.nextInt(4) == 0 ? "USD" : "EUR";
         Money amount = money(random, currency);
         Instant at = MARCH.plus(random.nextInt(40 * 24 * 60), ChronoUnit.MINUTES);
-        Instant createdAt = at;
-        long version = 1;
-        int position = 0;
-        String stage = "new";
-        String kind = "OPEN";
-        events.add(new DealCreated(
-                id(),
-                tenant,
-                deal,
-                version++,
-                at,
-                Actor.user(owner),
-                pipeline,
-                stage,
-                kind,
-                0,
-                10,
-                null,
-                null,
-                null,
-                owner,
-                DEPARTMENT.get(owner),
-                amount,
-                source,
-                leadId,
-                null));
+        var history = new History(tenant, deal, pipeline, owner, amount, at, "new", 0, source, leadId);
         int steps = 1 + random.nextInt(7);
         for (int step = 0; step < steps; step++) {
-            at = at.plus(1 + random.nextInt(3 * 24 * 60), ChronoUnit.MINUTES);
+            history.at = history.at.plus(1 + random.nextInt(3 * 24 * 60), ChronoUnit.MINUTES);
             int choice = random.nextInt(6);
-            if (!"OPEN".equals(kind)) {
+            if (!"OPEN".equals(history.kind)) {
                 // a closed deal is reopened into an open stage
-                String reopenedTo = "s1";
-                events.add(new DealStageChanged(
-                        id(),
-                        tenant,
-                        deal,
-                        version++,
-                        at,
-                        Actor.user(owner),
-                        pipeline,
-                        stage,
-                        reopenedTo,
-                        "OPEN",
-                        owner,
-                        DEPARTMENT.get(owner),
-                        null,
-                        null,
-                        null,
-                        kind,
-                        position,
-                        1,
-                        30,
-                        amount,
-                        3_600));
-                events.add(new DealReopened(
-                        id(),
-                        tenant,
-                        deal,
-                        version++,
-                        at,
-                        Actor.user(owner),
-                        pipeline,
-                        stage,
-                        reopenedTo,
-                        null,
-                        owner,
-                        DEPARTMENT.get(owner),
-                        amount));
-                stage = reopenedTo;
-                kind = "OPEN";
-                position = 1;
+                history.reopen("s1", 1, 30, history.amount, 3_600);
             } else if (choice == 0) {
-                int to = position + 1;
-                events.add(new DealStageChanged(
-                        id(),
-                        tenant,
-                        deal,
-                        version++,
-                        at,
-                        Actor.user(owner),
-                        pipeline,
-                        stage,
-                        "s" + to,
-                        "OPEN",
-                        owner,
-                        DEPARTMENT.get(owner),
-                        null,
-                        null,
-                        null,
-                        "OPEN",
-                        position,
-                        to,
-                        10 + 20 * to,
-                        amount,
-                        3_600));
-                stage = "s" + to;
-                position = to;
+                int to = history.position + 1;
+                history.move("s" + to, to, "OPEN", 10 + 20 * to, history.amount, 3_600);
             } else if (choice == 1) {
-                Money previous = amount;
-                amount = money(random, currency);
-                events.add(new DealAmountChanged(
-                        id(),
-                        tenant,
-                        deal,
-                        version++,
-                        at,
-                        Actor.user(owner),
-                        pipeline,
-                        stage,
-                        null,
-                        owner,
-                        DEPARTMENT.get(owner),
-                        previous,
-                        amount));
+                history.changeAmount(money(random, currency));
             } else if (choice == 2) {
-                String to = OWNERS.get(random.nextInt(OWNERS.size()));
-                events.add(new DealReassigned(
-                        id(),
-                        tenant,
-                        deal,
-                        version++,
-                        at,
-                        Actor.user(owner),
-                        pipeline,
-                        null,
-                        owner,
-                        to,
-                        DEPARTMENT.get(owner),
-                        DEPARTMENT.get(to)));
-                owner = to;
+                history.reassign(OWNERS.get(random.nextInt(OWNERS.size())));
             } else if (choice == 3 || choice == 4) {
                 boolean won = choice == 3;
-                String closedKind = won ? "WON" : "LOST";
-                String closedStage = won ? "won" : "lost";
-                events.add(new DealStageChanged(
-                        id(),
-                        tenant,
-                        deal,
-                        version++,
-                        at,
-                        Actor.user(owner),
-                        pipeline,
-                        stage,
-                        closedStage,
-                        closedKind,
-                        owner,
-                        DEPARTMENT.get(owner),
-                        null,
-                        won ? null : "price",
-                        null,
-                        "OPEN",
-                        position,
-                        9,
-                        won ? 100 : 0,
-                        amount,
-                        3_600));
-                events.add(
-                        won
-                                ? new DealWon(
-                                        id(),
-                                        tenant,
-                                        deal,
-                                        version++,
-                                        at,
-                                        Actor.user(owner),
-                                        pipeline,
-                                        closedStage,
-                                        stage,
-                                        null,
-                                        owner,
-                                        DEPARTMENT.get(owner),
-                                        amount,
-                                        createdAt)
-                                : new DealLost(
-                                        id(),
-                                        tenant,
-                                        deal,
-                                        version++,
-                                        at,
-                                        Actor.user(owner),
-                                        pipeline,
-                                        closedStage,
-                                        stage,
-                                        "price",
-                                        null,
-                                        owner,
-                                        DEPARTMENT.get(owner),
-                                        amount,
-                                        createdAt));
-                stage = closedStage;
-                kind = closedKind;
-                position = 9;
+                history.close(won, 9, won ? 100 : 0, history.amount, 3_600);
             }
             // choice 5: nothing happens in this step
         }
+        return history.events;
+    }
+
+    /**
+     * Histories for the funnel, in EUR, with no lead: deals created in s0 (sometimes s1) of four open stages that
+     * move forward by one or two stages and back, so that they leave a stage and enter it again, are reassigned,
+     * won (position 4) or lost (5) and reopened into s0-s2; times in stage under 1,000 s, an hour, hours to days,
+     * and up to months. No appeals.
+     */
+    public static List<CrmEvent> backAndForth(String tenant, int deals, Random random) {
+        List<CrmEvent> events = new ArrayList<>();
+        for (int i = 0; i < deals; i++) {
+            events.addAll(backAndForthHistory(tenant, "deal-" + i, random));
+        }
         return events;
+    }
+
+    private static List<CrmEvent> backAndForthHistory(String tenant, String deal, Random random) {
+        int openStages = 4;
+        String owner = OWNERS.get(random.nextInt(OWNERS.size()));
+        String pipeline = random.nextBoolean() ? "p1" : "p2";
+        Money amount = money(random, "EUR");
+        Instant at = MARCH.plus(random.nextInt(40 * 24 * 60), ChronoUnit.MINUTES);
+        int first = random.nextInt(4) == 0 ? 1 : 0;
+        var history = new History(tenant, deal, pipeline, owner, amount, at, "s" + first, first, null, null);
+        int steps = 2 + random.nextInt(9);
+        for (int step = 0; step < steps; step++) {
+            long seconds = switch (random.nextInt(4)) {
+                case 0 -> random.nextInt(1_000);
+                case 1 -> 3_600;
+                case 2 -> 1_000 + random.nextInt(500_000);
+                default -> 1_000_000 + random.nextInt(20_000_000);
+            };
+            history.at = history.at.plus(1 + random.nextInt(3 * 24 * 60), ChronoUnit.MINUTES);
+            int choice = random.nextInt(7);
+            int position = history.position;
+            if (!"OPEN".equals(history.kind)) {
+                int to = random.nextInt(3);
+                history.reopen("s" + to, to, 10 * to, null, seconds);
+            } else if (choice <= 1 && position < openStages - 1) {
+                int to = Math.min(openStages - 1, position + 1 + random.nextInt(2));
+                history.move("s" + to, to, "OPEN", 10 * to, null, seconds);
+            } else if (choice == 2 && position > 0) {
+                int to = random.nextInt(position);
+                history.move("s" + to, to, "OPEN", 10 * to, null, seconds);
+            } else if (choice == 3) {
+                history.reassign(OWNERS.get(random.nextInt(OWNERS.size())));
+            } else if (choice == 4 || choice == 5) {
+                int to = choice == 4 ? 4 : 5;
+                history.close(choice == 4, to, 10 * to, null, seconds);
+            }
+        }
+        return history.events;
+    }
+
+    /** A move of a deal of {@code owner} (in the owner's department), lost ones for "price". */
+    public static DealStageChanged stageChanged(
+            String tenant,
+            String deal,
+            String pipeline,
+            long version,
+            Instant at,
+            String owner,
+            String from,
+            int fromPosition,
+            String fromKind,
+            String to,
+            int toPosition,
+            String toKind,
+            int probability,
+            Money amount,
+            long seconds) {
+        return new DealStageChanged(
+                id(),
+                tenant,
+                deal,
+                version,
+                at,
+                Actor.user(owner),
+                pipeline,
+                from,
+                to,
+                toKind,
+                owner,
+                DEPARTMENT.get(owner),
+                null,
+                "LOST".equals(toKind) ? "price" : null,
+                null,
+                fromKind,
+                fromPosition,
+                toPosition,
+                probability,
+                amount,
+                seconds);
+    }
+
+    /** One deal as its events are recorded: where it stands, and its events so far, created first. */
+    private static final class History {
+        final List<CrmEvent> events = new ArrayList<>();
+        final String tenant;
+        final String deal;
+        final String pipeline;
+        final Instant createdAt;
+        String owner;
+        Money amount;
+        Instant at;
+        String stage;
+        int position;
+        String kind = "OPEN";
+        long version = 1;
+
+        History(
+                String tenant,
+                String deal,
+                String pipeline,
+                String owner,
+                Money amount,
+                Instant at,
+                String stage,
+                int position,
+                String source,
+                String leadId) {
+            this.tenant = tenant;
+            this.deal = deal;
+            this.pipeline = pipeline;
+            this.owner = owner;
+            this.amount = amount;
+            this.at = at;
+            this.createdAt = at;
+            this.stage = stage;
+            this.position = position;
+            events.add(new DealCreated(
+                    id(),
+                    tenant,
+                    deal,
+                    version++,
+                    at,
+                    Actor.user(owner),
+                    pipeline,
+                    stage,
+                    kind,
+                    position,
+                    10,
+                    null,
+                    null,
+                    null,
+                    owner,
+                    DEPARTMENT.get(owner),
+                    amount,
+                    source,
+                    leadId,
+                    null));
+        }
+
+        void move(String to, int toPosition, String toKind, int probability, Money movedAmount, long seconds) {
+            events.add(stageChanged(
+                    tenant,
+                    deal,
+                    pipeline,
+                    version++,
+                    at,
+                    owner,
+                    stage,
+                    position,
+                    kind,
+                    to,
+                    toPosition,
+                    toKind,
+                    probability,
+                    movedAmount,
+                    seconds));
+            stage = to;
+            position = toPosition;
+            kind = toKind;
+        }
+
+        void reopen(String to, int toPosition, int probability, Money movedAmount, long seconds) {
+            String closed = stage;
+            move(to, toPosition, "OPEN", probability, movedAmount, seconds);
+            events.add(new DealReopened(
+                    id(),
+                    tenant,
+                    deal,
+                    version++,
+                    at,
+                    Actor.user(owner),
+                    pipeline,
+                    closed,
+                    to,
+                    null,
+                    owner,
+                    DEPARTMENT.get(owner),
+                    amount));
+        }
+
+        void close(boolean won, int toPosition, int probability, Money movedAmount, long seconds) {
+            String from = stage;
+            String closed = won ? "won" : "lost";
+            move(closed, toPosition, won ? "WON" : "LOST", probability, movedAmount, seconds);
+            events.add(
+                    won
+                            ? new DealWon(
+                                    id(),
+                                    tenant,
+                                    deal,
+                                    version++,
+                                    at,
+                                    Actor.user(owner),
+                                    pipeline,
+                                    closed,
+                                    from,
+                                    null,
+                                    owner,
+                                    DEPARTMENT.get(owner),
+                                    amount,
+                                    createdAt)
+                            : new DealLost(
+                                    id(),
+                                    tenant,
+                                    deal,
+                                    version++,
+                                    at,
+                                    Actor.user(owner),
+                                    pipeline,
+                                    closed,
+                                    from,
+                                    "price",
+                                    null,
+                                    owner,
+                                    DEPARTMENT.get(owner),
+                                    amount,
+                                    createdAt));
+        }
+
+        void changeAmount(Money to) {
+            events.add(new DealAmountChanged(
+                    id(),
+                    tenant,
+                    deal,
+                    version++,
+                    at,
+                    Actor.user(owner),
+                    pipeline,
+                    stage,
+                    null,
+                    owner,
+                    DEPARTMENT.get(owner),
+                    amount,
+                    to));
+            amount = to;
+        }
+
+        void reassign(String to) {
+            events.add(new DealReassigned(
+                    id(),
+                    tenant,
+                    deal,
+                    version++,
+                    at,
+                    Actor.user(owner),
+                    pipeline,
+                    null,
+                    owner,
+                    to,
+                    DEPARTMENT.get(owner),
+                    DEPARTMENT.get(to)));
+            owner = to;
+        }
     }
 
     private static Money money(Random random, String currency) {

@@ -9,10 +9,10 @@ import java.util.Map;
 import java.util.Random;
 import java.util.TreeMap;
 import java.util.UUID;
-import java.util.concurrent.ThreadLocalRandom;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.opencrm.analytics.DealHistories;
+import org.opencrm.analytics.RollupExactness;
 import org.opencrm.events.CrmEvent;
 import org.opencrm.testkit.UseTestInfrastructure;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -42,12 +42,9 @@ class DealRollupsRecoveryTest {
         String tenant = "tenant-" + UUID.randomUUID();
         var random = new Random(11);
         List<CrmEvent> events = DealHistories.random(tenant, 60, random);
-        int version = 1_000 + ThreadLocalRandom.current().nextInt(1_000_000);
-        var reference = new ProjectionCollections(version);
-        var recovered = new ProjectionCollections(version + 1);
-        indexes.ensure(reference);
-        indexes.ensure(recovered);
-        writer.apply(events, reference);
+        var exactness = RollupExactness.prepare(writer, indexes, events);
+        var reference = exactness.reference();
+        var recovered = exactness.contested();
 
         List<CrmEvent> shuffled = new ArrayList<>(events);
         Collections.shuffle(shuffled, random);
@@ -87,12 +84,9 @@ class DealRollupsRecoveryTest {
         String tenant = "tenant-" + UUID.randomUUID();
         var random = new Random(23);
         List<CrmEvent> events = DealHistories.random(tenant, 60, random);
-        int version = 1_000 + ThreadLocalRandom.current().nextInt(1_000_000);
-        var reference = new ProjectionCollections(version);
-        var contested = new ProjectionCollections(version + 1);
-        indexes.ensure(reference);
-        indexes.ensure(contested);
-        writer.apply(events, reference);
+        var exactness = RollupExactness.prepare(writer, indexes, events);
+        var reference = exactness.reference();
+        var contested = exactness.contested();
 
         List<CrmEvent> shuffled = new ArrayList<>(events);
         Collections.shuffle(shuffled, random);

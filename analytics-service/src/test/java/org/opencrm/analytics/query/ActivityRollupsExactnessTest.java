@@ -1,24 +1,21 @@
 package org.opencrm.analytics.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.opencrm.analytics.query.ReportCases.scope;
+import static org.opencrm.analytics.query.ReportCases.window;
 
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.opencrm.analytics.ActivityHistories;
+import org.opencrm.analytics.RollupExactness;
 import org.opencrm.analytics.projection.FactWriter;
 import org.opencrm.analytics.projection.FirstResponses;
-import org.opencrm.analytics.projection.ProjectionCollections;
 import org.opencrm.analytics.projection.ProjectionIndexes;
 import org.opencrm.events.CrmEvent;
 import org.opencrm.events.tasks.TaskCreated;
@@ -51,27 +48,18 @@ class ActivityRollupsExactnessTest {
     void rollupsGiveTheFactsActivityWhateverTheDeliveryOrderDuplicatesAndRacingWriters() {
         String tenant = "tenant-" + UUID.randomUUID();
         List<CrmEvent> events = ActivityHistories.random(tenant, 150, new Random(17));
-        int version = 1_000 + ThreadLocalRandom.current().nextInt(1_000_000);
-        var reference = new ProjectionCollections(version);
-        var contested = new ProjectionCollections(version + 1);
-        indexes.ensure(reference);
-        indexes.ensure(contested);
-        writer.apply(events, reference);
+        var exactness = RollupExactness.deliveredTwiceByRacingWriters(writer, indexes, events, 5, 6);
 
-        var first = CompletableFuture.runAsync(() -> applyShuffled(events, contested, new Random(5)));
-        var second = CompletableFuture.runAsync(() -> applyShuffled(events, contested, new Random(6)));
-        CompletableFuture.allOf(first, second).join();
-
-        var everything = new Filters(null, null, null);
+        // activities have no pipeline: the usual scopes but for the pipeline filter, and d1 filtered for
         List<AnalyticsScope> scopes = List.of(
-                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), everything),
+                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), ReportCases.EVERYTHING),
                 scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters("d1", null, null)),
                 scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters(null, null, "m3")),
-                scope(tenant, AnalyticsScope.Kind.DEPARTMENTS, "m4", Set.of("d1"), everything),
-                scope(tenant, AnalyticsScope.Kind.DEPARTMENTS, "m1", Set.of("d2"), new Filters("d2", null, null)),
+                scope(tenant, AnalyticsScope.Kind.DEPARTMENTS, "m4", Set.of("d1"), ReportCases.EVERYTHING),
+                ReportCases.headOfD2(tenant),
                 scope(tenant, AnalyticsScope.Kind.OWN, "m2", Set.of("d1"), new Filters(null, null, "m1")),
-                scope(tenant, AnalyticsScope.Kind.NONE, "x", Set.of(), everything),
-                scope("another-" + tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), everything));
+                scope(tenant, AnalyticsScope.Kind.NONE, "x", Set.of(), ReportCases.EVERYTHING),
+                scope("another-" + tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), ReportCases.EVERYTHING));
         List<QueryWindow> windows = List.of(
                 window("2026-03-01", "2026-04-30", "UTC", null),
                 window("2026-03-01", "2026-04-30", "UTC", Granularity.DAY),
@@ -102,13 +90,10 @@ class ActivityRollupsExactnessTest {
         long responded = 0;
         long quickly = 0;
         for (var query : queries) {
-            var expected = activity.fromFacts(reference, query.scope(), query.window(), query.now());
-            assertThat(activity.fromRollups(contested, query.scope(), query.window(), query.now()))
-                    .as(query.toString())
-                    .isEqualTo(expected);
-            assertThat(activity.fromRollups(reference, query.scope(), query.window(), query.now()))
-                    .as(query.toString())
-                    .isEqualTo(expected);
+            var expected = exactness.assertRollupsGiveTheFacts(
+                    query,
+                    v -> activity.fromFacts(v, query.scope(), query.window(), query.now()),
+                    v -> activity.fromRollups(v, query.scope(), query.window(), query.now()));
             for (var row : expected.rows()) {
                 calls += row.calls();
                 interactions += row.interactions();
@@ -160,23 +145,4 @@ class ActivityRollupsExactnessTest {
     }
 
     private record Query(AnalyticsScope scope, QueryWindow window, Instant now) {}
-
-    private void applyShuffled(List<CrmEvent> events, ProjectionCollections to, Random random) {
-        List<CrmEvent> shuffled = new ArrayList<>(events);
-        Collections.shuffle(shuffled, random);
-        for (int from = 0; from < shuffled.size(); ) {
-            int next = Math.min(shuffled.size(), from + 1 + random.nextInt(40));
-            writer.apply(shuffled.subList(from, next), to);
-            from = next;
-        }
-    }
-
-    private static AnalyticsScope scope(
-            String tenant, AnalyticsScope.Kind kind, String user, Set<String> departments, Filters filters) {
-        return new AnalyticsScope(tenant, kind, user, departments, filters);
-    }
-
-    private static QueryWindow window(String from, String to, String zone, Granularity granularity) {
-        return new QueryWindow(LocalDate.parse(from), LocalDate.parse(to), ZoneId.of(zone), granularity);
-    }
 }

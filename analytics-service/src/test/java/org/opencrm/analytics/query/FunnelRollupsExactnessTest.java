@@ -1,22 +1,19 @@
 package org.opencrm.analytics.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.opencrm.analytics.query.ReportCases.scope;
+import static org.opencrm.analytics.query.ReportCases.window;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneId;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
+import org.opencrm.analytics.DealHistories;
+import org.opencrm.analytics.RollupExactness;
 import org.opencrm.analytics.projection.FactWriter;
 import org.opencrm.analytics.projection.FunnelRollups;
 import org.opencrm.analytics.projection.ProjectionCollections;
@@ -25,9 +22,7 @@ import org.opencrm.events.Actor;
 import org.opencrm.events.CrmEvent;
 import org.opencrm.events.Money;
 import org.opencrm.events.deals.DealCreated;
-import org.opencrm.events.deals.DealLost;
 import org.opencrm.events.deals.DealReassigned;
-import org.opencrm.events.deals.DealReopened;
 import org.opencrm.events.deals.DealStageChanged;
 import org.opencrm.events.deals.DealWon;
 import org.opencrm.testkit.UseTestInfrastructure;
@@ -46,11 +41,6 @@ import org.springframework.boot.test.context.SpringBootTest;
 @UseTestInfrastructure
 class FunnelRollupsExactnessTest {
 
-    private static final List<String> OWNERS = List.of("m1", "m2", "m3", "m4");
-    private static final Map<String, String> DEPARTMENT = Map.of("m1", "d1", "m2", "d1", "m3", "d2", "m4", "d2");
-    private static final Instant MARCH = Instant.parse("2026-03-01T00:00:00Z");
-    private static final int OPEN_STAGES = 4;
-
     @Autowired
     FactWriter writer;
 
@@ -63,32 +53,10 @@ class FunnelRollupsExactnessTest {
     @Test
     void rollupsGiveTheFunnelOfTheFactsWhateverTheDeliveryOrderDuplicatesAndRacingWriters() {
         String tenant = "tenant-" + UUID.randomUUID();
-        Random random = new Random(21);
-        List<CrmEvent> events = new ArrayList<>();
-        for (int i = 0; i < 60; i++) {
-            events.addAll(history(tenant, "deal-" + i, random));
-        }
-        int version = 1_000 + ThreadLocalRandom.current().nextInt(1_000_000);
-        var reference = new ProjectionCollections(version);
-        var contested = new ProjectionCollections(version + 1);
-        indexes.ensure(reference);
-        indexes.ensure(contested);
-        writer.apply(events, reference);
+        List<CrmEvent> events = DealHistories.backAndForth(tenant, 60, new Random(21));
+        var exactness = RollupExactness.deliveredTwiceByRacingWriters(writer, indexes, events, 7, 8);
 
-        var first = CompletableFuture.runAsync(() -> applyShuffled(events, contested, new Random(7)));
-        var second = CompletableFuture.runAsync(() -> applyShuffled(events, contested, new Random(8)));
-        CompletableFuture.allOf(first, second).join();
-
-        var everything = new Filters(null, null, null);
-        List<AnalyticsScope> scopes = List.of(
-                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), everything),
-                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters("d2", null, null)),
-                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters(null, "p2", null)),
-                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters(null, null, "m3")),
-                scope(tenant, AnalyticsScope.Kind.DEPARTMENTS, "m4", Set.of("d1"), everything),
-                scope(tenant, AnalyticsScope.Kind.OWN, "m2", Set.of("d1"), new Filters(null, null, "m1")),
-                scope(tenant, AnalyticsScope.Kind.NONE, "x", Set.of(), everything),
-                scope("another-" + tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), everything));
+        List<AnalyticsScope> scopes = ReportCases.scopes(tenant);
         List<QueryWindow> windows = List.of(
                 window("2026-03-01", "2026-03-31", "UTC", null),
                 window("2026-03-01", "2026-04-30", "UTC", Granularity.DAY),
@@ -96,23 +64,11 @@ class FunnelRollupsExactnessTest {
                 window("2026-02-15", "2026-05-31", "Pacific/Auckland", Granularity.MONTH),
                 window("2026-03-20", "2026-03-27", "America/New_York", Granularity.DAY));
 
-        long entered = 0;
-        long exits = 0;
-        for (var scope : scopes) {
-            for (var window : windows) {
-                var expected = funnel.fromFacts(reference, scope, window);
-                assertThat(funnel.fromRollups(contested, scope, window))
-                        .as(scope + " " + window)
-                        .isEqualTo(expected);
-                assertThat(funnel.fromRollups(reference, scope, window))
-                        .as(scope + " " + window)
-                        .isEqualTo(expected);
-                for (var row : expected.rows()) {
-                    entered += row.entered();
-                    exits += row.exits();
-                }
-            }
-        }
+        var rows = exactness.assertRollupsGiveTheFacts(scopes, windows, funnel::fromFacts, funnel::fromRollups).stream()
+                .flatMap(report -> report.rows().stream())
+                .toList();
+        long entered = rows.stream().mapToLong(FunnelReport.Row::entered).sum();
+        long exits = rows.stream().mapToLong(FunnelReport.Row::exits).sum();
         assertThat(entered).as("the histories enter stages in the windows").isGreaterThan(300);
         assertThat(exits).as("and leave them").isGreaterThan(300);
     }
@@ -265,199 +221,6 @@ class FunnelRollupsExactnessTest {
                 .orElseThrow(() -> new AssertionError(period + " " + stage + " not in " + report.rows()));
     }
 
-    /**
-     * One deal: created in s0 (sometimes s1), then moves forward by one or two stages, back, into won or lost,
-     * reassignments, reopenings into s0-s2; times in stage under 1,000 s, around hours and days, and up to months.
-     */
-    private static List<CrmEvent> history(String tenant, String deal, Random random) {
-        List<CrmEvent> events = new ArrayList<>();
-        String owner = OWNERS.get(random.nextInt(OWNERS.size()));
-        String pipeline = random.nextBoolean() ? "p1" : "p2";
-        Money amount = new Money(BigDecimal.valueOf(10_000 + random.nextInt(500_000), 2), "EUR");
-        Instant at = MARCH.plus(random.nextInt(40 * 24 * 60), ChronoUnit.MINUTES);
-        Instant createdAt = at;
-        long version = 1;
-        int position = random.nextInt(4) == 0 ? 1 : 0;
-        String kind = "OPEN";
-        events.add(new DealCreated(
-                id(),
-                tenant,
-                deal,
-                version++,
-                at,
-                Actor.user(owner),
-                pipeline,
-                stage(position, kind),
-                kind,
-                position,
-                10,
-                null,
-                null,
-                null,
-                owner,
-                DEPARTMENT.get(owner),
-                amount,
-                null,
-                null,
-                null));
-        int steps = 2 + random.nextInt(9);
-        for (int step = 0; step < steps; step++) {
-            long seconds = switch (random.nextInt(4)) {
-                case 0 -> random.nextInt(1_000);
-                case 1 -> 3_600;
-                case 2 -> 1_000 + random.nextInt(500_000);
-                default -> 1_000_000 + random.nextInt(20_000_000);
-            };
-            at = at.plus(1 + random.nextInt(3 * 24 * 60), ChronoUnit.MINUTES);
-            int choice = random.nextInt(7);
-            String from = stage(position, kind);
-            if (!"OPEN".equals(kind)) {
-                int to = random.nextInt(3);
-                events.add(move(
-                        tenant,
-                        deal,
-                        pipeline,
-                        version++,
-                        at,
-                        owner,
-                        from,
-                        position,
-                        kind,
-                        stage(to, "OPEN"),
-                        to,
-                        "OPEN",
-                        seconds));
-                events.add(new DealReopened(
-                        id(),
-                        tenant,
-                        deal,
-                        version++,
-                        at,
-                        Actor.user(owner),
-                        pipeline,
-                        from,
-                        stage(to, "OPEN"),
-                        null,
-                        owner,
-                        DEPARTMENT.get(owner),
-                        amount));
-                position = to;
-                kind = "OPEN";
-            } else if (choice <= 1 && position < OPEN_STAGES - 1) {
-                int to = Math.min(OPEN_STAGES - 1, position + 1 + random.nextInt(2));
-                events.add(move(
-                        tenant,
-                        deal,
-                        pipeline,
-                        version++,
-                        at,
-                        owner,
-                        from,
-                        position,
-                        "OPEN",
-                        stage(to, "OPEN"),
-                        to,
-                        "OPEN",
-                        seconds));
-                position = to;
-            } else if (choice == 2 && position > 0) {
-                int to = random.nextInt(position);
-                events.add(move(
-                        tenant,
-                        deal,
-                        pipeline,
-                        version++,
-                        at,
-                        owner,
-                        from,
-                        position,
-                        "OPEN",
-                        stage(to, "OPEN"),
-                        to,
-                        "OPEN",
-                        seconds));
-                position = to;
-            } else if (choice == 3) {
-                String to = OWNERS.get(random.nextInt(OWNERS.size()));
-                events.add(new DealReassigned(
-                        id(),
-                        tenant,
-                        deal,
-                        version++,
-                        at,
-                        Actor.user(owner),
-                        pipeline,
-                        null,
-                        owner,
-                        to,
-                        DEPARTMENT.get(owner),
-                        DEPARTMENT.get(to)));
-                owner = to;
-            } else if (choice == 4 || choice == 5) {
-                String closed = choice == 4 ? "WON" : "LOST";
-                int to = choice == 4 ? 4 : 5;
-                events.add(move(
-                        tenant,
-                        deal,
-                        pipeline,
-                        version++,
-                        at,
-                        owner,
-                        from,
-                        position,
-                        "OPEN",
-                        stage(to, closed),
-                        to,
-                        closed,
-                        seconds));
-                events.add(
-                        choice == 4
-                                ? new DealWon(
-                                        id(),
-                                        tenant,
-                                        deal,
-                                        version++,
-                                        at,
-                                        Actor.user(owner),
-                                        pipeline,
-                                        "won",
-                                        from,
-                                        null,
-                                        owner,
-                                        DEPARTMENT.get(owner),
-                                        amount,
-                                        createdAt)
-                                : new DealLost(
-                                        id(),
-                                        tenant,
-                                        deal,
-                                        version++,
-                                        at,
-                                        Actor.user(owner),
-                                        pipeline,
-                                        "lost",
-                                        from,
-                                        "price",
-                                        null,
-                                        owner,
-                                        DEPARTMENT.get(owner),
-                                        amount,
-                                        createdAt));
-                position = to;
-                kind = closed;
-            }
-        }
-        return events;
-    }
-
-    private static String stage(int position, String kind) {
-        return switch (kind) {
-            case "WON" -> "won";
-            case "LOST" -> "lost";
-            default -> "s" + position;
-        };
-    }
-
     private static DealStageChanged move(
             String tenant,
             String deal,
@@ -470,7 +233,7 @@ class FunnelRollupsExactnessTest {
             int toPosition,
             String toKind,
             long seconds) {
-        return move(
+        return DealHistories.stageChanged(
                 tenant,
                 deal,
                 "p1",
@@ -483,65 +246,9 @@ class FunnelRollupsExactnessTest {
                 to,
                 toPosition,
                 toKind,
-                seconds);
-    }
-
-    private static DealStageChanged move(
-            String tenant,
-            String deal,
-            String pipeline,
-            long version,
-            Instant at,
-            String owner,
-            String from,
-            int fromPosition,
-            String fromKind,
-            String to,
-            int toPosition,
-            String toKind,
-            long seconds) {
-        return new DealStageChanged(
-                id(),
-                tenant,
-                deal,
-                version,
-                at,
-                Actor.user(owner),
-                pipeline,
-                from,
-                to,
-                toKind,
-                owner,
-                DEPARTMENT.get(owner),
-                null,
-                "LOST".equals(toKind) ? "price" : null,
-                null,
-                fromKind,
-                fromPosition,
-                toPosition,
                 10 * toPosition,
                 null,
                 seconds);
-    }
-
-    /** One writer's delivery of every event, shuffled, in batches of 1-40: two of them deliver each event twice. */
-    private void applyShuffled(List<CrmEvent> events, ProjectionCollections to, Random random) {
-        List<CrmEvent> shuffled = new ArrayList<>(events);
-        Collections.shuffle(shuffled, random);
-        for (int from = 0; from < shuffled.size(); ) {
-            int next = Math.min(shuffled.size(), from + 1 + random.nextInt(40));
-            writer.apply(shuffled.subList(from, next), to);
-            from = next;
-        }
-    }
-
-    private static QueryWindow window(String from, String to, String zone, Granularity granularity) {
-        return new QueryWindow(LocalDate.parse(from), LocalDate.parse(to), ZoneId.of(zone), granularity);
-    }
-
-    private static AnalyticsScope scope(
-            String tenant, AnalyticsScope.Kind kind, String user, Set<String> departments, Filters filters) {
-        return new AnalyticsScope(tenant, kind, user, departments, filters);
     }
 
     private static Instant at(String instant) {

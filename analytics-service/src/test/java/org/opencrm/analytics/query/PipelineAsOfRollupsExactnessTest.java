@@ -5,17 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.opencrm.analytics.DealHistories;
+import org.opencrm.analytics.RollupExactness;
 import org.opencrm.analytics.projection.FactWriter;
-import org.opencrm.analytics.projection.ProjectionCollections;
 import org.opencrm.analytics.projection.ProjectionIndexes;
 import org.opencrm.events.CrmEvent;
 import org.opencrm.testkit.UseTestInfrastructure;
@@ -46,28 +42,10 @@ class PipelineAsOfRollupsExactnessTest {
     void rollupsGiveThePipelineOfThePastWhateverTheDeliveryOrderDuplicatesAndRacingWriters() {
         String tenant = "tenant-" + UUID.randomUUID();
         List<CrmEvent> events = DealHistories.random(tenant, 80, new Random(13));
-        int version = 1_000 + ThreadLocalRandom.current().nextInt(1_000_000);
-        var reference = new ProjectionCollections(version);
-        var contested = new ProjectionCollections(version + 1);
-        indexes.ensure(reference);
-        indexes.ensure(contested);
-        writer.apply(events, reference);
+        var exactness = RollupExactness.deliveredTwiceByRacingWriters(writer, indexes, events, 5, 6);
 
-        var first = CompletableFuture.runAsync(() -> applyShuffled(events, contested, new Random(5)));
-        var second = CompletableFuture.runAsync(() -> applyShuffled(events, contested, new Random(6)));
-        CompletableFuture.allOf(first, second).join();
-
-        var everything = new Filters(null, null, null);
-        List<AnalyticsScope> scopes = List.of(
-                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), everything),
-                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters("d2", null, null)),
-                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters(null, "p2", null)),
-                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters(null, null, "m3")),
-                scope(tenant, AnalyticsScope.Kind.DEPARTMENTS, "m4", Set.of("d1"), everything),
-                scope(tenant, AnalyticsScope.Kind.DEPARTMENTS, "m1", Set.of("d2"), new Filters("d2", null, null)),
-                scope(tenant, AnalyticsScope.Kind.OWN, "m2", Set.of("d1"), new Filters(null, null, "m1")),
-                scope(tenant, AnalyticsScope.Kind.NONE, "x", Set.of(), everything),
-                scope("another-" + tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), everything));
+        List<AnalyticsScope> scopes = new ArrayList<>(ReportCases.scopes(tenant));
+        scopes.add(ReportCases.headOfD2(tenant));
         List<LocalDate> dates = List.of(
                 LocalDate.parse("2026-02-28"),
                 LocalDate.parse("2026-03-07"),
@@ -82,13 +60,10 @@ class PipelineAsOfRollupsExactnessTest {
         for (var scope : scopes) {
             for (var date : dates) {
                 for (var zone : zones) {
-                    var expected = pipeline.fromFacts(reference, scope, date, zone);
-                    assertThat(pipeline.fromRollups(contested, scope, date, zone))
-                            .as(scope + " " + date + " " + zone)
-                            .isEqualTo(expected);
-                    assertThat(pipeline.fromRollups(reference, scope, date, zone))
-                            .as(scope + " " + date + " " + zone)
-                            .isEqualTo(expected);
+                    var expected = exactness.assertRollupsGiveTheFacts(
+                            scope + " " + date + " " + zone,
+                            v -> pipeline.fromFacts(v, scope, date, zone),
+                            v -> pipeline.fromRollups(v, scope, date, zone));
                     for (var row : expected.rows()) {
                         deals += row.deals();
                         closed += "OPEN".equals(row.stageKind()) ? 0 : row.deals();
@@ -98,20 +73,5 @@ class PipelineAsOfRollupsExactnessTest {
         }
         assertThat(deals).as("the histories have deals on the dates").isGreaterThan(300);
         assertThat(closed).as("some of them closed").isGreaterThan(60);
-    }
-
-    private void applyShuffled(List<CrmEvent> events, ProjectionCollections to, Random random) {
-        List<CrmEvent> shuffled = new ArrayList<>(events);
-        Collections.shuffle(shuffled, random);
-        for (int from = 0; from < shuffled.size(); ) {
-            int next = Math.min(shuffled.size(), from + 1 + random.nextInt(40));
-            writer.apply(shuffled.subList(from, next), to);
-            from = next;
-        }
-    }
-
-    private static AnalyticsScope scope(
-            String tenant, AnalyticsScope.Kind kind, String user, Set<String> departments, Filters filters) {
-        return new AnalyticsScope(tenant, kind, user, departments, filters);
     }
 }

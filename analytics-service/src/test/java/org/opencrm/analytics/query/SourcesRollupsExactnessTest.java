@@ -1,21 +1,16 @@
 package org.opencrm.analytics.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.opencrm.analytics.query.ReportCases.window;
 
-import java.time.LocalDate;
-import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Random;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.opencrm.analytics.DealHistories;
+import org.opencrm.analytics.RollupExactness;
 import org.opencrm.analytics.projection.FactWriter;
-import org.opencrm.analytics.projection.ProjectionCollections;
 import org.opencrm.analytics.projection.ProjectionIndexes;
 import org.opencrm.events.CrmEvent;
 import org.opencrm.testkit.UseTestInfrastructure;
@@ -47,28 +42,10 @@ class SourcesRollupsExactnessTest {
     void rollupsGiveTheFactsSourcesWhateverTheDeliveryOrderDuplicatesAndRacingWriters() {
         String tenant = "tenant-" + UUID.randomUUID();
         List<CrmEvent> events = DealHistories.randomWithLeads(tenant, 80, new Random(11));
-        int version = 1_000 + ThreadLocalRandom.current().nextInt(1_000_000);
-        var reference = new ProjectionCollections(version);
-        var contested = new ProjectionCollections(version + 1);
-        indexes.ensure(reference);
-        indexes.ensure(contested);
-        writer.apply(events, reference);
+        var exactness = RollupExactness.deliveredTwiceByRacingWriters(writer, indexes, events, 3, 4);
 
-        var first = CompletableFuture.runAsync(() -> applyShuffled(events, contested, new Random(3)));
-        var second = CompletableFuture.runAsync(() -> applyShuffled(events, contested, new Random(4)));
-        CompletableFuture.allOf(first, second).join();
-
-        var everything = new Filters(null, null, null);
-        List<AnalyticsScope> scopes = List.of(
-                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), everything),
-                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters("d2", null, null)),
-                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters(null, "p2", null)),
-                scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters(null, null, "m3")),
-                scope(tenant, AnalyticsScope.Kind.DEPARTMENTS, "m4", Set.of("d1"), everything),
-                scope(tenant, AnalyticsScope.Kind.DEPARTMENTS, "m1", Set.of("d2"), new Filters("d2", null, null)),
-                scope(tenant, AnalyticsScope.Kind.OWN, "m2", Set.of("d1"), new Filters(null, null, "m1")),
-                scope(tenant, AnalyticsScope.Kind.NONE, "x", Set.of(), everything),
-                scope("another-" + tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), everything));
+        List<AnalyticsScope> scopes = new ArrayList<>(ReportCases.scopes(tenant));
+        scopes.add(ReportCases.headOfD2(tenant));
         List<QueryWindow> windows = List.of(
                 window("2026-03-01", "2026-04-30", "UTC", null),
                 window("2026-03-01", "2026-04-30", "UTC", Granularity.DAY),
@@ -80,23 +57,12 @@ class SourcesRollupsExactnessTest {
                 window("2026-02-15", "2026-04-20", "Europe/Berlin", null),
                 window("2026-03-01", "2026-04-30", "America/Sao_Paulo", Granularity.MONTH));
 
-        long leads = 0;
-        long won = 0;
-        for (var scope : scopes) {
-            for (var window : windows) {
-                var expected = sources.fromFacts(reference, scope, window);
-                assertThat(sources.fromRollups(contested, scope, window))
-                        .as(scope + " " + window)
-                        .isEqualTo(expected);
-                assertThat(sources.fromRollups(reference, scope, window))
-                        .as(scope + " " + window)
-                        .isEqualTo(expected);
-                for (var row : expected.rows()) {
-                    leads += row.leads();
-                    won += row.won();
-                }
-            }
-        }
+        var rows =
+                exactness.assertRollupsGiveTheFacts(scopes, windows, sources::fromFacts, sources::fromRollups).stream()
+                        .flatMap(report -> report.rows().stream())
+                        .toList();
+        long leads = rows.stream().mapToLong(SourcesReport.Row::leads).sum();
+        long won = rows.stream().mapToLong(SourcesReport.Row::won).sum();
         assertThat(leads).as("the histories receive leads in the windows").isGreaterThan(100);
         // the windows above read whole months from the monthly documents (the histories' March and April)...
         assertThat(SourcesQuery.plan(windows.get(5)).months()).hasSize(3);
@@ -108,24 +74,5 @@ class SourcesRollupsExactnessTest {
             assertThat(year.days()).as(zone).hasSizeLessThan(56);
         }
         assertThat(won).as("and win deals made from them").isGreaterThan(20);
-    }
-
-    private void applyShuffled(List<CrmEvent> events, ProjectionCollections to, Random random) {
-        List<CrmEvent> shuffled = new ArrayList<>(events);
-        Collections.shuffle(shuffled, random);
-        for (int from = 0; from < shuffled.size(); ) {
-            int next = Math.min(shuffled.size(), from + 1 + random.nextInt(40));
-            writer.apply(shuffled.subList(from, next), to);
-            from = next;
-        }
-    }
-
-    private static AnalyticsScope scope(
-            String tenant, AnalyticsScope.Kind kind, String user, Set<String> departments, Filters filters) {
-        return new AnalyticsScope(tenant, kind, user, departments, filters);
-    }
-
-    private static QueryWindow window(String from, String to, String zone, Granularity granularity) {
-        return new QueryWindow(LocalDate.parse(from), LocalDate.parse(to), ZoneId.of(zone), granularity);
     }
 }
