@@ -12,9 +12,9 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Random;
-import java.util.TreeSet;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.bson.types.ObjectId;
@@ -166,11 +166,12 @@ class IdRangeQueriesTest {
             documents.add(
                     new Document("_id", id).append("n", random.nextInt(100)).append("i", i));
         }
-        // numbers of different types can be equal (5 and 5.0): keep the first
+        // drawn ids can repeat (two equal dates; numbers of different types such as 5 and 5.0): keep the first
         List<Document> unique = new ArrayList<>();
-        var seen = new TreeSet<Double>();
+        var seen = new HashSet<Object>();
         for (Document d : documents) {
-            if (!(d.get("_id") instanceof Number n) || seen.add(n.doubleValue())) {
+            Object id = d.get("_id");
+            if (seen.add(id instanceof Number n ? (Object) n.doubleValue() : id)) {
                 unique.add(d);
             }
         }
