@@ -37,7 +37,8 @@ import org.opencrm.testkit.jwt.TestJwts;
  *   --b7-probes N          B7: probe tasks falling due in each measured window (default 20)
  *   --b7-window SECONDS    B7: each measured window (default 60)
  *   --import-rows N        B4's CSV rows (default 1000000)
- *   --import-timeout SEC   B4: give up waiting for the import job after this (default 3600)
+ *   --import-timeout SEC   B4: stop waiting for the import job after this and report the part that ran
+ *                          (default 3600)
  *   --gateway-variants L   B5: also measure configuration variants (all, none, or names; default none)
  *   --analytics-deals N    B3 (only with --only B3): deals of the report data set, ~12 events each (default
  *                          100000; the issue's 1000000 needs a ~40 GB harness heap on the memory backend)

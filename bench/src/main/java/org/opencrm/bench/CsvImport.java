@@ -141,6 +141,7 @@ final class CsvImport {
         double nextFullGc = FULL_GC_EVERY_SECONDS;
         var rowsRead = new ArrayList<double[]>();
         JsonNode job;
+        boolean stopped = false;
         while (true) {
             job = Http.ok(api.get(contacts.baseUrl() + "/api/contacts/imports/" + id))
                     .json();
@@ -168,22 +169,27 @@ final class CsvImport {
                 break;
             }
             if (second > options.importTimeout().toSeconds()) {
-                throw new IllegalStateException("import " + id + " not finished after " + second + " s: " + job);
+                // report the part that ran: a long run on a busy machine is measurement too, not a crash
+                stopped = true;
+                break;
             }
             ServiceProcess.sleep(1_000);
         }
-        if (!job.path("status").asString().equals("COMPLETED")) {
+        if (!stopped && !job.path("status").asString().equals("COMPLETED")) {
             throw new IllegalStateException("import " + id + " ended " + job);
         }
         double wallSeconds = (System.nanoTime() - t0) / 1e9;
         double jobSeconds = Duration.between(
                                 Instant.parse(job.path("startedAt").asString()),
-                                Instant.parse(job.path("finishedAt").asString()))
+                                stopped
+                                        ? Instant.now()
+                                        : Instant.parse(job.path("finishedAt").asString()))
                         .toMillis()
                 / 1000.0;
         long read = job.path("rowsRead").asLong();
         double rate = read / Math.max(0.001, jobSeconds);
         var figures = new LinkedHashMap<String, Object>();
+        figures.put("finished", !stopped);
         figures.put("rowsRead", read);
         figures.put("created", job.path("created").asLong());
         figures.put("skipped", job.path("skipped").asLong());
@@ -231,6 +237,12 @@ final class CsvImport {
                     liveGrowth,
                     "<=",
                     1.2);
+        }
+        if (stopped) {
+            result.notes.add("NOT FINISHED: stopped by --import-timeout "
+                    + options.importTimeout().toSeconds()
+                    + " s with the job still " + job.path("status").asString() + " at " + read + " of " + rows
+                    + " rows; rows/s and the memory figures cover the part that ran.");
         }
         result.notes.add("Expected: " + (rows - rows / 10) + " created, " + rows / 10
                 + " skipped as duplicates; each created card is also a ContactCreated event through the outbox's"
