@@ -417,7 +417,7 @@ class ActivityQuery {
                     Figures.ratio(tasksOverdue, tasksDue),
                     leadsResponded,
                     leadsResponded == 0 ? null : (double) responseSeconds / leadsResponded,
-                    median());
+                    DurationMedian.of(responseBuckets));
         }
 
         void response(long seconds) {
@@ -430,36 +430,6 @@ class ActivityQuery {
             long[] figures = responseBuckets.computeIfAbsent(bucket, b -> new long[2]);
             figures[0] += count;
             figures[1] += seconds;
-        }
-
-        /**
-         * The median of the durations as the histogram keeps them: a duration below {@link
-         * FirstResponses#EXACT_BELOW} s is itself, one above it the mean of its bucket (at most 0.05% off).
-         */
-        private Double median() {
-            long total = 0;
-            for (long[] figures : responseBuckets.values()) {
-                total += figures[0];
-            }
-            if (total == 0) {
-                return null;
-            }
-            return total % 2 == 1 ? valueAt(total / 2) : (valueAt(total / 2 - 1) + valueAt(total / 2)) / 2;
-        }
-
-        /** The duration at a 0-based position in ascending order. */
-        private double valueAt(long position) {
-            long seen = 0;
-            for (var bucket : responseBuckets.entrySet()) {
-                long[] figures = bucket.getValue();
-                seen += figures[0];
-                if (position < seen) {
-                    return bucket.getKey() < FirstResponses.EXACT_BELOW
-                            ? bucket.getKey()
-                            : (double) figures[1] / figures[0];
-                }
-            }
-            throw new IllegalStateException("position " + position + " past " + seen + " durations");
         }
     }
 }

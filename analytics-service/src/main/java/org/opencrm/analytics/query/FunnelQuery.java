@@ -276,39 +276,6 @@ class FunnelQuery {
         return new Document("$cond", List.of(condition, 1, 0));
     }
 
-    /**
-     * The middle of the durations (the mean of the two middle ones for an even count) as the histogram keeps them:
-     * a duration below {@link FirstResponses#EXACT_BELOW} s is itself, one above it the mean of its bucket (at most
-     * 0.05% off); the same figure whether the durations come from the rollups or the facts.
-     */
-    static Double median(TreeMap<Long, long[]> durations) {
-        long total = 0;
-        for (long[] figures : durations.values()) {
-            total += figures[0];
-        }
-        if (total == 0) {
-            return null;
-        }
-        return total % 2 == 1
-                ? valueAt(durations, total / 2)
-                : (valueAt(durations, total / 2 - 1) + valueAt(durations, total / 2)) / 2;
-    }
-
-    /** The duration at a 0-based position in ascending order. */
-    private static double valueAt(TreeMap<Long, long[]> durations, long position) {
-        long seen = 0;
-        for (var bucket : durations.entrySet()) {
-            long[] figures = bucket.getValue();
-            seen += figures[0];
-            if (position < seen) {
-                return bucket.getKey() < FirstResponses.EXACT_BELOW
-                        ? bucket.getKey()
-                        : (double) figures[1] / figures[0];
-            }
-        }
-        throw new IllegalStateException("position " + position + " past " + seen + " durations");
-    }
-
     private static final class Builder {
         final String period;
         final String pipelineId;
@@ -374,7 +341,7 @@ class FunnelQuery {
                     Figures.ratio(won, entered),
                     exits,
                     exits == 0 ? null : (double) seconds / exits,
-                    median(durations));
+                    DurationMedian.of(durations));
         }
     }
 }

@@ -209,9 +209,9 @@ class FunnelRollupsExactnessTest {
         var durations = new java.util.TreeMap<Long, long[]>();
         durations.put(500L, new long[] {1, 0});
         durations.put(FunnelRollups.bucket(123_457), new long[] {2, 123_457 + 123_470});
-        assertThat(FunnelQuery.median(durations)).isEqualTo((123_457 + 123_470) / 2.0);
+        assertThat(DurationMedian.of(durations)).isEqualTo((123_457 + 123_470) / 2.0);
         durations.put(FunnelRollups.bucket(2_000_000), new long[] {1, 2_000_000});
-        assertThat(FunnelQuery.median(durations)).isEqualTo((123_457 + 123_470) / 2.0);
+        assertThat(DurationMedian.of(durations)).isEqualTo((123_457 + 123_470) / 2.0);
     }
 
     private static FunnelReport.Row row(FunnelReport report, String period, String stage) {
