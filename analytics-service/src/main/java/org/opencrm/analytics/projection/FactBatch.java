@@ -7,7 +7,6 @@ import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.UpdateOneModel;
-import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.WriteModel;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -27,7 +26,6 @@ import org.springframework.data.mongodb.core.query.Update;
  *
  * <ul>
  *   <li>facts per event ({@link #insertOnce}) are inserted unordered; a duplicate key is an earlier delivery;
- *   <li>upserts of disjoint fields ({@link #upsert}) commute and are idempotent;
  *   <li>field groups with versions ({@link #setIfNewer}) and growing sets ({@link #addToSet}) are merged into
  *       the stored document in memory, then written back with a compare-and-set on a revision number
  *       ({@code {_id, rev}}); a document another writer changed meanwhile (the live listener next to a rebuild)
@@ -46,7 +44,6 @@ final class FactBatch {
 
     private final ProjectionCollections to;
     private final Map<String, List<Document>> inserts = new LinkedHashMap<>();
-    private final Map<String, Map<Object, Document>> upserts = new LinkedHashMap<>();
     private final Map<String, Map<Object, List<Change>>> versioned = new LinkedHashMap<>();
 
     FactBatch(ProjectionCollections to) {
@@ -93,13 +90,6 @@ final class FactBatch {
         inserts.computeIfAbsent(collection, c -> new ArrayList<>()).add(fact);
     }
 
-    /** {@code $set} of fields that only this kind of event writes, on a document created if missing. */
-    void upsert(String collection, Object id, Update update) {
-        upserts.computeIfAbsent(collection, c -> new LinkedHashMap<>())
-                .computeIfAbsent(id, k -> new Document())
-                .putAll(sets(update));
-    }
-
     /** The fields of {@code update} unless the group already holds this or a newer event of the aggregate. */
     void setIfNewer(String collection, Object id, String versionField, long version, Update update) {
         changes(collection, id).add(new GroupSet(versionField, version, sets(update)));
@@ -127,7 +117,7 @@ final class FactBatch {
     }
 
     boolean isEmpty() {
-        return inserts.isEmpty() && upserts.isEmpty() && versioned.isEmpty();
+        return inserts.isEmpty() && versioned.isEmpty();
     }
 
     void flush(MongoTemplate mongo) {
@@ -149,7 +139,6 @@ final class FactBatch {
                 settleInserted(mongo.getCollection(name), mongo.getCollection(to.rollups()), facts, settle);
             }
         });
-        upserts.forEach((name, byId) -> upsertAll(mongo.getCollection(name), byId));
         versioned.forEach((name, byId) -> {
             var contribution = contributionOf(name);
             mergeAll(
@@ -222,23 +211,6 @@ final class FactBatch {
                     }
                 });
         DealRollups.settle(facts, rollups, pending);
-    }
-
-    private static void upsertAll(MongoCollection<Document> collection, Map<Object, Document> byId) {
-        List<WriteModel<Document>> writes = new ArrayList<>(byId.size());
-        byId.forEach((id, fields) -> writes.add(new UpdateOneModel<>(
-                new Document("_id", id), new Document("$set", fields), new UpdateOptions().upsert(true))));
-        for (int attempt = 1; ; attempt++) {
-            try {
-                collection.bulkWrite(writes, new BulkWriteOptions().ordered(false));
-                return;
-            } catch (MongoBulkWriteException e) {
-                // Two writers upserting one new document: one insert loses; the document exists on the next try.
-                if (!onlyDuplicateKeys(e) || attempt == ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
     }
 
     /**
