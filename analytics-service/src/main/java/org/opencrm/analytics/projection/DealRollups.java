@@ -59,9 +59,18 @@ import org.bson.types.Decimal128;
  * </ol>
  *
  * A writer that meets a deal with a pending difference (its writer died, or is racing) applies and removes it
- * first, then re-reads: a change is always computed against a contribution the rollups fully hold. Marks stay
- * in the rollups; they are bounded by the deals that ever touched a rollup document (closings of one day; deals
- * ever open for one owner).
+ * first, then re-reads: a change is always computed against a contribution the rollups fully hold.
+ *
+ * <p><b>Marks are dropped once their difference is settled.</b> A mark is needed only while its difference may
+ * still be applied: while it is pending on its deal. So a difference is applied to a rollup document only if,
+ * asked after the document was read, the deal still holds it pending (one {@code _id} read per chunk of
+ * documents); and once this JVM has cleared a difference from its deal, its marks are removed with the next write
+ * of each rollup document that holds them (if still at that revision). A writer holding a stale copy of a settled
+ * difference (it read the deal, then stalled) finds it no longer pending and applies nothing; if the mark was
+ * dropped after it asked, the drop changed the document and its compare-and-set fails, and the retry asks again.
+ * A document thus holds the marks of differences in flight and of the last ones applied to it, not one per deal
+ * that ever touched it (marks left by another instance's or a dead writer's differences stay until the document
+ * is rewritten after this JVM settles that deal again, or for good; they are harmless).
  */
 public final class DealRollups {
 
@@ -105,6 +114,9 @@ public final class DealRollups {
 
     /** Rollup documents applied (read, changed, written) at a time, bounding a batch's working set. */
     private static final int APPLY_CHUNK = 32;
+
+    /** Facts asked at once whether their difference is still pending. */
+    private static final int PENDING_CHUNK = 1_000;
 
     private DealRollups() {}
 
@@ -506,7 +518,8 @@ public final class DealRollups {
         if (withPending.isEmpty()) {
             return;
         }
-        apply(rollups, withPending);
+        Applier applier = applierOf(rollups);
+        apply(rollups, deals, withPending, applier);
         List<WriteModel<Document>> clears = new ArrayList<>(withPending.size());
         for (Document deal : withPending) {
             Object revision = deal.get(PENDING, Document.class).get("r");
@@ -518,10 +531,14 @@ public final class DealRollups {
             }
             clears.add(new UpdateOneModel<>(filter, new Document("$unset", new Document(PENDING, ""))));
         }
-        deals.bulkWrite(clears, new BulkWriteOptions().ordered(false));
+        if (deals.bulkWrite(clears, new BulkWriteOptions().ordered(false)).getMatchedCount() == clears.size()) {
+            // every one of these differences is now applied everywhere and cleared: its marks may go (see apply)
+            applier.settled(withPending);
+        }
     }
 
-    private record Op(String mark, long revision, String tenantId, String key, Document dims, Document inc) {}
+    private record Op(
+            String mark, Object source, long revision, String tenantId, String key, Document dims, Document inc) {}
 
     /**
      * Per rollups collection: the lock this JVM's appliers take, and the documents they last read or wrote.
@@ -543,10 +560,52 @@ public final class DealRollups {
      */
     private static final int KNOWN_FIELDS = 20_000;
 
+    /** Settled marks remembered for dropping at most (~100 bytes each); beyond, they are forgotten and stay. */
+    private static final int SETTLED_MARKS = 200_000;
+
     private static final class Applier {
         final ReentrantLock lock = new ReentrantLock();
         final Map<String, Document> known = new LinkedHashMap<>(256, 0.75f, true);
         long fields;
+        /** Rollup id -> mark -> revision: differences this JVM saw applied everywhere and cleared from their fact. */
+        final Map<String, Map<String, Long>> settled = new HashMap<>();
+
+        long settledMarks;
+
+        void settled(List<Document> facts) {
+            lock.lock();
+            try {
+                if (settledMarks > SETTLED_MARKS) {
+                    // forgetting them only leaves those marks in place until the documents' next difference
+                    settled.clear();
+                    settledMarks = 0;
+                }
+                for (Document fact : facts) {
+                    Document pending = fact.get(PENDING, Document.class);
+                    long revision = ((Number) pending.get("r")).longValue();
+                    String mark = escape(String.valueOf(fact.get("_id")));
+                    for (Document op : pending.getList("ops", Document.class)) {
+                        if (settled.computeIfAbsent(op.getString("id"), id -> new HashMap<>())
+                                        .put(mark, revision)
+                                == null) {
+                            settledMarks++;
+                        }
+                    }
+                }
+            } finally {
+                lock.unlock();
+            }
+        }
+
+        /** The settled marks of a document, forgotten: its write dropped them or found them replaced. */
+        Map<String, Long> takeSettled(String id) {
+            Map<String, Long> marks = settled.remove(id);
+            if (marks == null) {
+                return Map.of();
+            }
+            settledMarks -= marks.size();
+            return marks;
+        }
 
         Document known(String id) {
             return known.get(id);
@@ -595,20 +654,29 @@ public final class DealRollups {
         return ThreadLocalRandom.current().nextLong(1, 1L << 62);
     }
 
-    /** Applies the pending differences to the rollups, each at most once; leaves them on the deals. */
-    static void apply(MongoCollection<Document> rollups, List<Document> withPending) {
-        apply(
-                rollups,
-                withPending,
-                APPLIERS.computeIfAbsent(rollups.getNamespace().getFullName(), n -> new Applier()));
+    private static Applier applierOf(MongoCollection<Document> rollups) {
+        return APPLIERS.computeIfAbsent(rollups.getNamespace().getFullName(), n -> new Applier());
     }
 
-    /** {@link #apply} as another instance would: without this JVM's lock and kept documents (tests). */
-    static void applyAsAnotherInstance(MongoCollection<Document> rollups, List<Document> withPending) {
-        apply(rollups, withPending, new Applier());
+    /**
+     * Applies the pending differences of these documents of {@code facts} to the rollups, each at most once; leaves
+     * them on the documents.
+     */
+    static void apply(MongoCollection<Document> rollups, MongoCollection<Document> facts, List<Document> withPending) {
+        apply(rollups, facts, withPending, applierOf(rollups));
     }
 
-    private static void apply(MongoCollection<Document> rollups, List<Document> withPending, Applier applier) {
+    /** {@link #apply} as another instance would: without this JVM's lock, kept documents and settled marks (tests). */
+    static void applyAsAnotherInstance(
+            MongoCollection<Document> rollups, MongoCollection<Document> facts, List<Document> withPending) {
+        apply(rollups, facts, withPending, new Applier());
+    }
+
+    private static void apply(
+            MongoCollection<Document> rollups,
+            MongoCollection<Document> facts,
+            List<Document> withPending,
+            Applier applier) {
         Map<String, List<Op>> byRollup = new LinkedHashMap<>();
         for (Document deal : withPending) {
             Document pending = deal.get(PENDING, Document.class);
@@ -618,6 +686,7 @@ public final class DealRollups {
                 byRollup.computeIfAbsent(op.getString("id"), id -> new ArrayList<>())
                         .add(new Op(
                                 mark,
+                                deal.get("_id"),
                                 revision,
                                 deal.getString("tenantId"),
                                 op.getString("k"),
@@ -638,7 +707,7 @@ public final class DealRollups {
                 Map<String, List<Op>> chunk = new LinkedHashMap<>();
                 ids.subList(from, Math.min(ids.size(), from + APPLY_CHUNK))
                         .forEach(id -> chunk.put(id, byRollup.get(id)));
-                applyLocked(rollups, chunk, applier);
+                applyLocked(rollups, facts, chunk, applier);
             }
         } finally {
             applier.lock.unlock();
@@ -646,7 +715,10 @@ public final class DealRollups {
     }
 
     private static void applyLocked(
-            MongoCollection<Document> rollups, Map<String, List<Op>> byRollup, Applier applier) {
+            MongoCollection<Document> rollups,
+            MongoCollection<Document> facts,
+            Map<String, List<Op>> byRollup,
+            Applier applier) {
         for (int attempt = 1; ; attempt++) {
             Map<Object, Document> stored = new HashMap<>();
             Set<String> unknown = new LinkedHashSet<>();
@@ -666,8 +738,13 @@ public final class DealRollups {
                 rollups.find(new Document("_id", new Document("$in", new ArrayList<>(chunk))))
                         .forEach(doc -> stored.put(doc.get("_id"), doc));
             }
+            // only a difference still pending on its fact is applied: one cleared was applied everywhere first, and
+            // the mark it left may since have been dropped. Asked after the documents were read (or kept from this
+            // JVM's last write), so a mark dropped after this answer changes the document and fails its write.
+            Set<Object> stillPending = stillPending(facts, byRollup, stored);
             List<WriteModel<Document>> writes = new ArrayList<>();
             Map<String, Document> written = new LinkedHashMap<>();
+            Set<String> dropping = new LinkedHashSet<>();
             long updates = 0;
             for (var entry : byRollup.entrySet()) {
                 Document current = stored.get(entry.getKey());
@@ -680,7 +757,8 @@ public final class DealRollups {
                 Map<String, Long> newMarks = new LinkedHashMap<>();
                 for (Op op : entry.getValue()) {
                     Object mark = marks.get(op.mark());
-                    if (mark != null && ((Number) mark).longValue() >= op.revision()) {
+                    if ((mark != null && ((Number) mark).longValue() >= op.revision())
+                            || !stillPending.contains(op.source())) {
                         continue;
                     }
                     newMarks.put(op.mark(), op.revision());
@@ -710,6 +788,15 @@ public final class DealRollups {
                 newMarks.forEach((mark, revision) -> set.put(MARKS + "." + mark, revision));
                 Document allMarks = new Document(marks);
                 allMarks.putAll(newMarks);
+                // the marks of differences settled since they were applied: no longer needed (see stillPending)
+                applier.settled.getOrDefault(entry.getKey(), Map.of()).forEach((mark, revision) -> {
+                    Object held = marks.get(mark);
+                    if (!newMarks.containsKey(mark) && held != null && ((Number) held).longValue() == revision) {
+                        unset.put(MARKS + "." + mark, "");
+                        allMarks.remove(mark);
+                    }
+                });
+                dropping.add(entry.getKey());
                 if (current == null) {
                     Document inserted = new Document("_id", entry.getKey())
                             .append("tenantId", entry.getValue().getFirst().tenantId())
@@ -768,6 +855,8 @@ public final class DealRollups {
             }
             if (!lostARace) {
                 remember(applier, new ArrayList<>(written.entrySet()));
+                // dropped, or replaced by a newer difference's mark (and then settled again later, if ever)
+                dropping.forEach(applier::takeSettled);
                 return;
             }
             // another writer (another instance, a rebuild elsewhere) changed some of these rollups: read them again;
@@ -778,6 +867,43 @@ public final class DealRollups {
                         + " kept changing under this batch for " + ATTEMPTS + " attempts");
             }
         }
+    }
+
+    /**
+     * The facts (by {@code _id}) whose difference named by one of these operations, not yet marked in its rollup
+     * document, is still pending on the fact with that revision.
+     */
+    private static Set<Object> stillPending(
+            MongoCollection<Document> facts, Map<String, List<Op>> byRollup, Map<Object, Document> stored) {
+        Map<Object, Long> asked = new LinkedHashMap<>();
+        byRollup.forEach((id, ops) -> {
+            Document current = stored.get(id);
+            Document marks = current == null ? new Document() : current.get(MARKS, new Document());
+            for (Op op : ops) {
+                Object mark = marks.get(op.mark());
+                if (mark == null || ((Number) mark).longValue() < op.revision()) {
+                    asked.put(op.source(), op.revision());
+                }
+            }
+        });
+        Set<Object> pending = new java.util.HashSet<>();
+        if (asked.isEmpty()) {
+            return pending;
+        }
+        List<Object> ids = new ArrayList<>(asked.keySet());
+        for (int from = 0; from < ids.size(); from += PENDING_CHUNK) {
+            facts.find(new Document(
+                            "_id", new Document("$in", ids.subList(from, Math.min(ids.size(), from + PENDING_CHUNK)))))
+                    .projection(new Document(PENDING + ".r", 1))
+                    .forEach(fact -> {
+                        Document due = fact.get(PENDING, Document.class);
+                        Object revision = due == null ? null : due.get("r");
+                        if (revision != null && ((Number) revision).longValue() == asked.get(fact.get("_id"))) {
+                            pending.add(fact.get("_id"));
+                        }
+                    });
+        }
+        return pending;
     }
 
     // ---- values ------------------------------------------------------------------------------------------

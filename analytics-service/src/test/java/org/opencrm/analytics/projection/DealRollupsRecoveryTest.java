@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import org.bson.Document;
@@ -60,6 +62,7 @@ class DealRollupsRecoveryTest {
                     List<Document> pending = pendingDeals(recovered);
                     DealRollups.apply(
                             mongo.getCollection(recovered.rollups()),
+                            mongo.getCollection(recovered.deals()),
                             pending.subList(0, random.nextInt(pending.size() + 1)));
                 }
                 deaths++;
@@ -91,6 +94,7 @@ class DealRollupsRecoveryTest {
         List<CrmEvent> shuffled = new ArrayList<>(events);
         Collections.shuffle(shuffled, random);
         var rollups = mongo.getCollection(contested.rollups());
+        var deals = mongo.getCollection(contested.deals());
         for (int from = 0; from < shuffled.size(); ) {
             int to = Math.min(shuffled.size(), from + 1 + random.nextInt(30));
             List<CrmEvent> batch = shuffled.subList(from, to);
@@ -99,11 +103,11 @@ class DealRollupsRecoveryTest {
             Collections.shuffle(pending, random);
             int split = random.nextInt(pending.size() + 1);
             if (random.nextBoolean()) {
-                DealRollups.apply(rollups, pending.subList(0, split));
-                DealRollups.applyAsAnotherInstance(rollups, pending);
+                DealRollups.apply(rollups, deals, pending.subList(0, split));
+                DealRollups.applyAsAnotherInstance(rollups, deals, pending);
             } else {
-                DealRollups.applyAsAnotherInstance(rollups, pending.subList(0, split));
-                DealRollups.apply(rollups, pending);
+                DealRollups.applyAsAnotherInstance(rollups, deals, pending.subList(0, split));
+                DealRollups.apply(rollups, deals, pending);
             }
             writer.apply(batch, contested);
             from = to;
@@ -111,6 +115,65 @@ class DealRollupsRecoveryTest {
 
         assertThat(pendingDeals(contested)).isEmpty();
         assertThat(figures(contested)).isNotEmpty().isEqualTo(figures(reference));
+    }
+
+    /**
+     * A settled difference's marks are dropped from the rollups at their next write; a writer still holding a copy of
+     * that difference from before it was settled (it read the deal, then stalled) must not apply it again where its
+     * mark is gone. Without the check that a difference is still pending on its deal, this doubles the first half's
+     * contributions in every rollup document the second half wrote.
+     */
+    @Test
+    void aStaleCopyOfASettledDifferenceAppliesNothingOnceItsMarksAreDropped() {
+        String tenant = "tenant-" + UUID.randomUUID();
+        var random = new Random(37);
+        List<CrmEvent> events = DealHistories.random(tenant, 60, random);
+        var exactness = RollupExactness.prepare(writer, indexes, events);
+        var reference = exactness.reference();
+        var version = exactness.contested();
+        var rollups = mongo.getCollection(version.rollups());
+        var deals = mongo.getCollection(version.deals());
+        Set<String> firstHalf = new HashSet<>();
+        for (int i = 0; i < 30; i++) {
+            firstHalf.add("deal-" + i);
+        }
+        List<CrmEvent> first = events.stream()
+                .filter(event -> firstHalf.contains(event.aggregateId()))
+                .toList();
+        List<CrmEvent> second = events.stream()
+                .filter(event -> !firstHalf.contains(event.aggregateId()))
+                .toList();
+
+        writer.batchOf(first, version).flushLeavingDifferencesPending(mongo);
+        List<Document> stale = pendingDeals(version);
+        assertThat(stale).isNotEmpty();
+        DealRollups.settle(deals, rollups, stale);
+        long marksWhenSettled = marksOf(version, stale);
+        // the second half writes many of the same documents (months, days, owners), dropping the first half's marks
+        writer.apply(second, version);
+        assertThat(marksOf(version, stale)).isLessThan(marksWhenSettled);
+
+        // the stalled writers wake up with their copies
+        DealRollups.apply(rollups, deals, stale);
+        DealRollups.applyAsAnotherInstance(rollups, deals, stale);
+        DealRollups.settle(deals, rollups, stale);
+        writer.apply(events, version);
+
+        assertThat(pendingDeals(version)).isEmpty();
+        assertThat(figures(version)).isNotEmpty().isEqualTo(figures(reference));
+    }
+
+    /** How many marks of these deals the rollups hold. */
+    private long marksOf(ProjectionCollections version, List<Document> deals) {
+        Set<String> names = new HashSet<>();
+        deals.forEach(deal -> names.add(DealRollups.escape(String.valueOf(deal.get("_id")))));
+        long count = 0;
+        for (Document rollup : mongo.getCollection(version.rollups()).find()) {
+            count += rollup.get(DealRollups.MARKS, new Document()).keySet().stream()
+                    .filter(names::contains)
+                    .count();
+        }
+        return count;
     }
 
     private List<Document> pendingDeals(ProjectionCollections version) {
