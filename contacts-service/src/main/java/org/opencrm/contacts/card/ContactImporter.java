@@ -182,8 +182,9 @@ public class ContactImporter {
     }
 
     /**
-     * Index entries first, then the cards in one bulk insert, then the entries again and the audit copies (the
-     * order {@link ContactStore#save} keeps for one card). The cards go through the outbox's bulk path: one
+     * Index entries first, then the cards in one bulk insert, then the entries again (a phone entry's id with the
+     * card's view in one write, e-mail and name entries read back and written only where an id went missing) and the
+     * audit copies (the order {@link ContactStore#save} keeps for one card). The cards go through the outbox's bulk path: one
      * write of all their pending markers before the insert, and the relay publishes their ContactCreated
      * events in batches. A card an earlier attempt of this batch inserted is refused by its {@code _id} and
      * counts as created: it is the same card.
@@ -194,7 +195,7 @@ public class ContactImporter {
         }
         var keys = new LinkedHashMap<String, ContactIndex.Keys>();
         created.forEach((id, card) -> keys.put(id, ContactIndex.keysOf(card)));
-        index.addAll(keys, null);
+        index.addAll(keys);
         var cards = new ArrayList<>(created.values());
         try {
             batches.insertAll(cards);
@@ -212,7 +213,7 @@ public class ContactImporter {
                 }
             }
         }
-        index.addAll(keys, created);
+        index.afterInsertAll(keys, created);
         var audit = cards.stream().flatMap(c -> c.pendingAudit().stream()).toList();
         try {
             mongo.insertAll(audit);

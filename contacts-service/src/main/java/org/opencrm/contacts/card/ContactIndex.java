@@ -89,6 +89,11 @@ class ContactIndex {
     /** One key per scope the card's name is compared within: its company and its city. */
     static Set<String> nameKeys(String tenantId, ContactData data) {
         var keys = new LinkedHashSet<String>();
+        boolean inCity = data.city() != null && !data.city().isBlank();
+        if (data.companyId() == null && !inCity) {
+            // no scope to compare the name within: the bucket (a transliteration) is not worked out for nothing
+            return keys;
+        }
         String word = data.kind() == ContactKind.COMPANY
                 ? data.name()
                 : (data.lastName() != null && !data.lastName().isBlank() ? data.lastName() : data.firstName());
@@ -99,7 +104,7 @@ class ContactIndex {
         if (data.companyId() != null) {
             keys.add(tenantId + "|company:" + data.companyId() + "|" + bucket);
         }
-        if (data.city() != null && !data.city().isBlank()) {
+        if (inCity) {
             keys.add(tenantId + "|city:" + Names.skeleton(data.city()) + "|" + bucket);
         }
         return keys;
@@ -198,11 +203,10 @@ class ContactIndex {
     }
 
     /**
-     * {@link #beforeSave} (with {@code saved} null: new cards, no view yet) or {@link #afterSave} ({@code
-     * saved}: the inserted cards, whose views are written) for many new cards, in one bulk write per index
-     * collection.
+     * {@link #beforeSave} for many new cards (no view yet), in one bulk write per index collection; {@link
+     * #afterInsertAll} follows their insert.
      */
-    void addAll(java.util.Map<String, Keys> keysByContact, java.util.Map<String, Contact> saved) {
+    void addAll(java.util.Map<String, Keys> keysByContact) {
         for (String collection : List.of(PHONES, EMAILS, NAMES)) {
             var bulk = mongo.bulkOps(
                     collection.equals(PHONES)
@@ -212,21 +216,71 @@ class ContactIndex {
             int operations = 0;
             for (var entry : keysByContact.entrySet()) {
                 String contactId = entry.getKey();
-                Contact card = saved == null ? null : saved.get(contactId);
                 for (String key : Duplicates.keysFor(collection, entry.getValue())) {
                     var add = new Update().addToSet(CONTACT_IDS, contactId);
-                    if (collection.equals(PHONES) && saved == null) {
+                    if (collection.equals(PHONES)) {
                         withdrawView(add, contactId, 0);
                     }
                     bulk.upsert(new Query(where("_id").is(key)), add);
                     operations++;
-                    if (collection.equals(PHONES) && card != null && card.getVersion() != null && hasView(contactId)) {
-                        bulk.updateOne(viewNotNewerThan(key, contactId, card.getVersion()), setView(card));
-                        operations++;
-                    }
                 }
             }
             if (operations > 0) {
+                bulk.execute();
+            }
+        }
+    }
+
+    /**
+     * {@link #afterSave} for many inserted cards, with fewer writes than {@link #addAll}: each phone entry gets
+     * the card's id back and its view in one conditional write (when a later save of the card raised the view's
+     * version, that save adds the id itself); the e-mail and name entries are read in one go and written only
+     * where a concurrent reader's repair (which saw the entry before its card existed) took the id away.
+     */
+    void afterInsertAll(java.util.Map<String, Keys> keysByContact, java.util.Map<String, Contact> saved) {
+        var phones = mongo.bulkOps(org.springframework.data.mongodb.core.BulkOperations.BulkMode.ORDERED, PHONES);
+        int operations = 0;
+        for (var entry : keysByContact.entrySet()) {
+            String contactId = entry.getKey();
+            Contact card = saved.get(contactId);
+            for (String key : entry.getValue().phones()) {
+                if (card != null && card.getVersion() != null && hasView(contactId)) {
+                    phones.updateOne(
+                            viewNotNewerThan(key, contactId, card.getVersion()),
+                            setView(card).addToSet(CONTACT_IDS, contactId));
+                } else {
+                    phones.upsert(new Query(where("_id").is(key)), new Update().addToSet(CONTACT_IDS, contactId));
+                }
+                operations++;
+            }
+        }
+        if (operations > 0) {
+            phones.execute();
+        }
+        for (String collection : List.of(EMAILS, NAMES)) {
+            var wanted = new java.util.LinkedHashMap<String, List<String>>();
+            keysByContact.forEach((contactId, keys) -> Duplicates.keysFor(collection, keys)
+                    .forEach(key ->
+                            wanted.computeIfAbsent(key, k -> new ArrayList<>()).add(contactId)));
+            if (wanted.isEmpty()) {
+                continue;
+            }
+            var present = idsOf(collection, wanted.keySet());
+            var bulk =
+                    mongo.bulkOps(org.springframework.data.mongodb.core.BulkOperations.BulkMode.UNORDERED, collection);
+            int missing = 0;
+            for (var entry : wanted.entrySet()) {
+                var ids = present.getOrDefault(entry.getKey(), List.of());
+                for (String contactId : entry.getValue()) {
+                    if (!ids.contains(contactId)) {
+                        bulk.upsert(
+                                new Query(where("_id").is(entry.getKey())),
+                                new Update().addToSet(CONTACT_IDS, contactId));
+                        missing++;
+                    }
+                }
+            }
+            if (missing > 0) {
                 bulk.execute();
             }
         }

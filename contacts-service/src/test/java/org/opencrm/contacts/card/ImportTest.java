@@ -307,6 +307,50 @@ class ImportTest extends ContactsApiTest {
     }
 
     @Test
+    void everyIndexEntryOfAnImportedCardNamesItAndItsPhoneEntryKeepsItsScreenPopView() {
+        String tenant = newTenant();
+        var job = finished(
+                json(upload(admin(tenant), """
+                        firstName,lastName,phones,emails,city
+                        Yulia,Shishkina,+79167770101,yulia@example.com,Kazan
+                        Ivan,Petrov,+79167770102;+79167770103,ivan@example.com,
+                        """, "{\"duplicatePolicy\": \"SKIP\"}"), "$.id"),
+                admin(tenant),
+                Duration.ofMinutes(2));
+        assertThat(json(job, "$.created").toString()).isEqualTo("2");
+        var stored = mongo.find(new Query(Criteria.where("tenantId").is(tenant)), Contact.class);
+        assertThat(stored).hasSize(2);
+        for (Contact card : stored) {
+            var keys = ContactIndex.keysOf(card);
+            assertThat(keys.phones()).isNotEmpty();
+            for (String collection : List.of(ContactIndex.PHONES, ContactIndex.EMAILS, ContactIndex.NAMES)) {
+                for (String key : Duplicates.keysFor(collection, keys)) {
+                    var entry = mongo.findById(key, org.bson.Document.class, collection);
+                    assertThat(entry).as(collection + " " + key).isNotNull();
+                    assertThat(entry.getList(ContactIndex.CONTACT_IDS, String.class))
+                            .as(collection + " " + key)
+                            .contains(card.getId());
+                    if (collection.equals(ContactIndex.PHONES)) {
+                        assertThat(ContactIndex.storedView(entry, card.getId()))
+                                .as("view in " + key)
+                                .isNotNull();
+                    }
+                }
+            }
+        }
+        var pop = get("/api/contacts/lookup?phone=" + enc("+79167770103"), admin(tenant));
+        assertThat((List<String>) json(pop, "$[*].contact.displayName")).containsExactly("Ivan Petrov");
+        assertThat(ContactIndex.nameKeys(
+                        tenant,
+                        stored.stream()
+                                .filter(c -> "Kazan".equals(c.data().city()))
+                                .findFirst()
+                                .orElseThrow()
+                                .data()))
+                .hasSize(1);
+    }
+
+    @Test
     void aBadMappingIs400AndAJobOfAnotherUserIsNotVisible() {
         String tenant = newTenant();
         var bad = upload(admin(tenant), "a,b\n1,2\n", """
