@@ -1,10 +1,6 @@
 package org.opencrm.bench;
 
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
-import com.mongodb.client.model.InsertManyOptions;
 import java.io.IOException;
-import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -38,8 +34,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.bson.Document;
-import org.bson.types.Decimal128;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChartBuilder;
 import org.opencrm.events.CrmEvent;
@@ -59,9 +53,10 @@ import tools.jackson.databind.JsonNode;
  *       250 ms, give the events applied over time. Rate = events applied from the first sample with a
  *       commit to the last event.
  *   <li>The reports' figures are checked against the history's own tally (won, lost, leads).
- *   <li>The facts of those stories are copied as further stories straight into the service's collections, in
- *       its own document shape, up to {@code --analytics-deals}: generating and ingesting 10,000,000 events
- *       takes longer than a run may.
+ *   <li>Those stories are copied up to {@code --analytics-deals}, each copy with its own rep, lead source and
+ *       times ({@link AnalyticsCopies}): their rollup entries as the service's own functions compute them (checked
+ *       first against the rollups the service wrote for the ingested stories), their facts in the service's
+ *       document shape: generating and ingesting 10,000,000 events takes longer than a run may.
  *   <li>Each report, with typical filters, under closed-loop load ({@code --concurrency}, {@code --warmup},
  *       {@code --duration}).
  * </ol>
@@ -72,23 +67,13 @@ final class AnalyticsBench {
             List.of("crm.deals.v1", "crm.contacts.v1", "crm.calls.v1", "crm.tasks.v1", "crm.teams.v1");
     static final String GROUP = "analytics-service";
     static final String DATABASE = "crm-analytics";
-    /** The collections copied to reach the full size (teams stay as they are). */
-    static final List<String> COPIED = List.of(
-            "deal_facts_v1",
-            "deal_history_v1",
-            "lead_facts_v1",
-            "interaction_facts_v1",
-            "call_facts_v1",
-            "task_facts_v1");
     /**
-     * The deals, appeals, sources and pipeline-as-of reports' sums (DealRollups), scaled rather than copied: no
-     * per-deal documents.
+     * Whether the copies' fact documents are inserted too ({@code -Dbench.b3.copyFacts=false}: only their rollup
+     * entries). The reports read the rollups only (every zone of the bench's queries starts its days on whole UTC
+     * hours, and the bench's caller is an ADMIN without owner or pipeline filter for sources), so leaving the
+     * copies' ~11 facts per deal out changes what the database holds, not what a report reads.
      */
-    static final String ROLLUPS = "rollups_v1";
-    /** The one numeric dimension of a rollup entry (DealRollups.POSITION); every other number is a figure. */
-    static final String ROLLUP_STAGE_POSITION = "pos";
-    /** Fields holding client pseudonyms: each copy gets its own clients. */
-    static final List<String> CLIENT_FIELDS = List.of("clientKey", "clientKeys", "mergedKey", "survivorKey");
+    static final boolean COPY_FACTS = Boolean.parseBoolean(System.getProperty("bench.b3.copyFacts", "true"));
 
     private static final Duration INGEST_TIMEOUT = Duration.ofMinutes(40);
     private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(5);
@@ -172,7 +157,7 @@ final class AnalyticsBench {
         // 5. the full size, in the service's document shape
         var db = ctx.mongo().getDatabase(DATABASE);
         long f0 = System.nanoTime();
-        var counts = fill(db, copies);
+        var counts = AnalyticsCopies.fill(db, cluster.unpacked("analytics"), copies, COPY_FACTS);
         double fillSeconds = (System.nanoTime() - f0) / 1e9;
         long deals = (long) ingestDeals * (copies + 1);
         long events = tally.events * (copies + 1) + AnalyticsHistory.DEPARTMENTS.size();
@@ -212,11 +197,20 @@ final class AnalyticsBench {
                 .setup("produceSeconds", Result.round(produceSeconds))
                 .setup(
                         "fill",
-                        copies + " copies of the ingested stories' stored facts (ids and client pseudonyms"
-                                + " renamed per copy) bulk-inserted into " + COPIED)
+                        copies + " copies of each ingested story, each with its own rep (and that rep's department),"
+                                + " lead source, client pseudonyms and ids, every time shifted by one random offset"
+                                + " that keeps the story inside the year (stages, outcome, amounts and durations the"
+                                + " story's); their rollup entries computed by analytics-service's own contribution"
+                                + " functions (DealRollups, FunnelRollups, ActivityRollups, FirstResponses, from its"
+                                + " jar) and summed into the rollup documents the service wrote for the ingested"
+                                + " stories, one mark per fact; "
+                                + (COPY_FACTS
+                                        ? "their facts bulk-inserted into " + AnalyticsCopies.COPIED
+                                        : "their facts NOT inserted (-Dbench.b3.copyFacts=false): the reports read"
+                                                + " only the rollups"))
                 .setup("fillSeconds", Result.round(fillSeconds))
                 .setup("documents", counts)
-                .setup("database", "mongo-java-server 1.47.0, memory backend, in the harness JVM")
+                .setup("database", cluster.mongoDescription())
                 .setup("serviceJavaOptions", String.join(" ", cluster.serviceJavaOptions()))
                 .setup(
                         "queries",
@@ -282,8 +276,10 @@ final class AnalyticsBench {
         }
         result.notes.add("The ingestion rate is measured on the first " + String.format("%,d", produced)
                 + " events, published through the real broker and applied by the service; the rest of the data set ("
-                + copies + " copies of those stories' facts) was bulk-inserted in the service's own document shape,"
-                + " as B1/B8 do, because producing and ingesting 10,000,000 events takes longer than a run may.");
+                + copies + " copies of those stories with their own reps, sources and times) was written in the"
+                + " service's own document shapes, its rollups by the service's own functions (checked first against"
+                + " what the service wrote for the ingested stories: equal entry by entry), because ingesting"
+                + " 10,000,000 events takes longer than a run may.");
         result.notes.add("Query ratios are to the 100 ms target, not to a measured baseline: the issue names none for"
                 + " the reports.");
         result.notes.add("The embedded MongoDB-protocol server uses only _id and unique indexes: every report's"
@@ -643,103 +639,6 @@ final class AnalyticsBench {
         }
         var wanted = List.of(names.split(","));
         return QUERIES.stream().filter(q -> wanted.contains(q.name())).toList();
-    }
-
-    // ---- full size -------------------------------------------------------------------------------------------
-
-    private static Map<String, Object> fill(MongoDatabase db, int copies) {
-        var counts = new LinkedHashMap<String, Object>();
-        for (String name : COPIED) {
-            var collection = db.getCollection(name);
-            // in batches: the embedded server answers a whole collection in one reply otherwise, beyond the 48 MB
-            // a reply may have
-            var source = collection.find().batchSize(2_000).into(new ArrayList<Document>());
-            for (int k = 1; k <= copies; k++) {
-                var batch = new ArrayList<Document>(5_000);
-                for (Document doc : source) {
-                    batch.add((Document) copy(doc, k, "_id"));
-                    if (batch.size() == 5_000) {
-                        collection.insertMany(batch, new InsertManyOptions().ordered(false));
-                        batch.clear();
-                    }
-                }
-                if (!batch.isEmpty()) {
-                    collection.insertMany(batch, new InsertManyOptions().ordered(false));
-                }
-                if (k % 10 == 0 || k == copies) {
-                    // a fill of 1,000,000 deals on the disk database takes a while: how far it got, if it is stopped
-                    Bench.log(String.format(
-                            "B3 fill %s: %d of %d copies (%,d documents, load %s)",
-                            name, k, copies, (long) source.size() * (k + 1), Machine.loadAverage()));
-                }
-            }
-            counts.put(name, (long) source.size() * (copies + 1));
-        }
-        counts.put(ROLLUPS, scaleRollups(db.getCollection(ROLLUPS), copies + 1));
-        return counts;
-    }
-
-    /**
-     * The rollups as the service would have kept them had it ingested every copy: each copy is
-     * the ingested stories with other ids (same owners, departments, pipelines, amounts and times), so each
-     * copy adds exactly the ingested stories' sums: every count and amount times the number of stories' copies.
-     */
-    private static long scaleRollups(MongoCollection<Document> rollups, int factor) {
-        long documents = 0;
-        for (Document doc : rollups.find().batchSize(500).into(new ArrayList<Document>())) {
-            Document entries = doc.get("e", Document.class);
-            if (entries == null) {
-                continue;
-            }
-            for (Object value : entries.values()) {
-                Document entry = (Document) value;
-                for (var field : new ArrayList<>(entry.keySet())) {
-                    if (field.equals(ROLLUP_STAGE_POSITION)) {
-                        continue; // a dimension (the pipeline-as-of entries' stage position), not a figure
-                    }
-                    Object figure = entry.get(field);
-                    if (figure instanceof Long l) {
-                        entry.put(field, l * factor);
-                    } else if (figure instanceof Integer i) {
-                        entry.put(field, (long) i * factor);
-                    } else if (figure instanceof Decimal128 d) {
-                        entry.put(field, new Decimal128(d.bigDecimalValue().multiply(BigDecimal.valueOf(factor))));
-                    }
-                }
-            }
-            // a new revision: analytics-service keeps the rollup documents it last wrote by their revision
-            if (doc.get("rev") instanceof Number revision) {
-                doc.put("rev", revision.longValue() + 1);
-            }
-            rollups.replaceOne(new Document("_id", doc.get("_id")), doc);
-            documents++;
-        }
-        return documents;
-    }
-
-    /** Story {@code i}'s facts as story copy {@code k}: its ids renamed, its client pseudonyms made its own. */
-    static Object copy(Object value, int k, String field) {
-        if (value instanceof Document d) {
-            var copy = new Document();
-            d.forEach((name, v) -> copy.put(name, copy(v, k, name)));
-            return copy;
-        }
-        if (value instanceof List<?> list) {
-            var copy = new ArrayList<>(list.size());
-            list.forEach(v -> copy.add(copy(v, k, field)));
-            return copy;
-        }
-        if (value instanceof String s) {
-            if (CLIENT_FIELDS.contains(field)) {
-                return s + "~" + k;
-            }
-            if (s.contains(AnalyticsHistory.MARK)) {
-                return s.replace(AnalyticsHistory.MARK, "~" + k + "~");
-            }
-            // ids derived from event ids (deal history) hold no marker
-            return field.equals("_id") ? s + "~" + k : s;
-        }
-        return value;
     }
 
     // ---- output ----------------------------------------------------------------------------------------------
