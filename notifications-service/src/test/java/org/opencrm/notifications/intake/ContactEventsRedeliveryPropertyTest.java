@@ -51,6 +51,7 @@ class ContactEventsRedeliveryPropertyTest {
 
     @AfterContainer
     static void figures() {
+        IntakeRedelivery.finish();
         System.out.println(PROPERTY.figures());
     }
 

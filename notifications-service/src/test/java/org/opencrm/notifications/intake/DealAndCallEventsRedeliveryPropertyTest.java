@@ -51,6 +51,7 @@ class DealAndCallEventsRedeliveryPropertyTest {
 
     @AfterContainer
     static void figures() {
+        IntakeRedelivery.finish();
         System.out.println(PROPERTY.figures());
     }
 

@@ -14,6 +14,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.opencrm.events.Actor;
@@ -24,7 +25,10 @@ import org.opencrm.notifications.NotificationsTestBase;
 import org.opencrm.platform.events.EventRecords;
 import org.opencrm.testkit.Redelivery;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.data.mongodb.core.MongoTemplate;
+import org.springframework.data.mongodb.core.query.Criteria;
+import org.springframework.data.mongodb.core.query.Query;
 import org.springframework.test.context.TestContextManager;
 
 /**
@@ -80,12 +84,35 @@ final class IntakeRedelivery {
     }
 
     private static ApplicationContext context;
+    private static SmartLifecycle dispatcher;
+    private static final Set<String> TENANTS = ConcurrentHashMap.newKeySet();
 
     private IntakeRedelivery() {}
 
+    /**
+     * Before a property's first try: the shared context, WireMock's answer, and the delivery worker paused. The
+     * properties are about what the intake stores; the worker would be sending the first pass's deliveries while
+     * the second pass runs, and what it does can reach the intake: four failed sends in a row (a receiver stalled
+     * on a loaded machine) disable the webhook, and the second pass then stores no delivery for it. The worker's
+     * own behaviour under redelivery and with two instances is tested by DeliveryFlowTest and TwoInstancesTest.
+     */
     static void start() {
         context = new TestContextManager(SharedContext.class).getTestContext().getApplicationContext();
         SharedContext.receiveWebhooks();
+        dispatcher = context.getBean("dispatcher", SmartLifecycle.class);
+        dispatcher.stop();
+    }
+
+    /**
+     * After a property's last try: its tenants' deliveries removed (nobody is meant to receive them) and the worker
+     * running again for the module's other tests, which share the context.
+     */
+    static void finish() {
+        if (!TENANTS.isEmpty()) {
+            mongo().remove(new Query(Criteria.where("tenantId").in(TENANTS)), "deliveries");
+            TENANTS.clear();
+        }
+        dispatcher.start();
     }
 
     static MongoTemplate mongo() {
@@ -167,6 +194,7 @@ final class IntakeRedelivery {
             BiConsumer<EventIntake, ConsumerRecord<String, String>> listener) {
         var mongo = mongo();
         var intake = intake();
+        TENANTS.add(tenant);
         Redelivery.wipe(mongo, tenant, kept);
         setup.run();
         Redelivery.records(events, event -> EventRecords.toRecord(event, "/crm/test"))

@@ -43,6 +43,7 @@ class TaskEventsRedeliveryPropertyTest {
 
     @AfterContainer
     static void figures() {
+        IntakeRedelivery.finish();
         System.out.println(PROPERTY.figures());
     }
 

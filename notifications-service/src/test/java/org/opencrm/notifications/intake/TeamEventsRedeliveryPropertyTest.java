@@ -54,6 +54,7 @@ class TeamEventsRedeliveryPropertyTest {
 
     @AfterContainer
     static void figures() {
+        IntakeRedelivery.finish();
         System.out.println(PROPERTY.figures());
     }
 
