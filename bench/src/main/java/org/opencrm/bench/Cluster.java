@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.opencrm.testkit.KafkaBrokerProcess;
 import org.opencrm.testkit.jwt.TestJwts;
 import org.opencrm.testkit.mongo.IdIndexedH2Backend;
@@ -48,12 +49,17 @@ public final class Cluster implements AutoCloseable {
     private Process redis;
     private int redisPort;
     private final Map<String, ServiceProcess> services = new LinkedHashMap<>();
+    private final AtomicBoolean closed = new AtomicBoolean();
+    private final Thread shutdownHook = new Thread(this::close, "cluster-shutdown");
 
     public Cluster(Path root, Path workDir, String serviceJavaOptions) {
         this.root = root;
         this.workDir = workDir;
         this.serviceJavaOptions =
                 Arrays.stream(serviceJavaOptions.trim().split("\\s+")).toList();
+        // a run stopped with SIGTERM or Ctrl-C (a timeout, an operator) must not leave the broker, Redis and the
+        // services running: they are child processes, which the JVM's end does not take along
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
 
     public synchronized String kafka() {
@@ -357,6 +363,16 @@ public final class Cluster implements AutoCloseable {
 
     @Override
     public void close() {
+        if (!closed.compareAndSet(false, true)) {
+            return;
+        }
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs or will run; this close came first
+            }
+        }
         var stops = services.values().stream()
                 .map(s -> CompletableFuture.runAsync(s::close))
                 .toList();

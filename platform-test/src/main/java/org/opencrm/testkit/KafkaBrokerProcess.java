@@ -152,6 +152,8 @@ public final class KafkaBrokerProcess implements AutoCloseable {
             }
             sleep(100);
         }
+        // nobody holds this broker yet: left running, it would outlive the caller's JVM
+        kill();
         throw new IllegalStateException("Kafka broker did not open port " + port + " within " + START_TIMEOUT);
     }
 
