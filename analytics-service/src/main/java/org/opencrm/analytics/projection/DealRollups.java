@@ -560,8 +560,11 @@ public final class DealRollups {
      */
     private static final int KNOWN_FIELDS = 20_000;
 
-    /** Settled marks remembered for dropping at most (~100 bytes each); beyond, they are forgotten and stay. */
-    private static final int SETTLED_MARKS = 200_000;
+    /**
+     * Settled marks remembered for dropping, at most (~130 bytes of heap each: ~7 MB, next to the kept documents in
+     * the service's 256 MB heap); beyond, they are forgotten and those marks stay (harmless, only not dropped).
+     */
+    private static final int SETTLED_MARKS = 50_000;
 
     private static final class Applier {
         final ReentrantLock lock = new ReentrantLock();
