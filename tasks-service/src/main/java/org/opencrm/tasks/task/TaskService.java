@@ -5,7 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.function.Consumer;
+import java.util.function.Predicate;
 import org.opencrm.events.Actor;
 import org.opencrm.events.tasks.ReassignmentReason;
 import org.opencrm.platform.consumer.EventIds;
@@ -77,9 +77,14 @@ class TaskService {
      * when a background step (a due-soon reminder, an overdue mark, an escalation: {@code DueScanner}) saved the
      * task between this command's read and its save, the change is applied once more to the newer copy instead of
      * answering the user 409. With If-Match the client named the version it saw, and a conflict stays theirs.
+     *
+     * @param change applies the change and says whether it changed anything: a change that changes nothing is
+     *     not saved (no event, the version stays)
      */
-    private Task saveChange(CurrentUser user, String id, String ifMatch, Task task, Consumer<Task> change) {
-        change.accept(task);
+    private Task saveChange(CurrentUser user, String id, String ifMatch, Task task, Predicate<Task> change) {
+        if (!change.test(task)) {
+            return task;
+        }
         try {
             return tasks.save(task);
         } catch (OptimisticLockingFailureException concurrentBackgroundStep) {
@@ -87,8 +92,7 @@ class TaskService {
                 throw concurrentBackgroundStep;
             }
             var newer = get(user, id);
-            change.accept(newer);
-            return tasks.save(newer);
+            return change.test(newer) ? tasks.save(newer) : newer;
         }
     }
 
@@ -110,20 +114,25 @@ class TaskService {
                 request.priority(),
                 request.dealId(),
                 request.contactId() == null ? null : contacts.survivor(user.tenantId(), request.contactId()));
-        boolean changed = task.edit(changes, actor(user), now);
-        if (request.assigneeId() != null && !request.assigneeId().equals(task.assigneeId())) {
-            task.reassign(request.assigneeId(), ReassignmentReason.MANUAL, actor(user), now);
-            changed = true;
-        }
-        return changed ? tasks.save(task) : task;
+        Predicate<Task> edit = t -> {
+            boolean changed = t.edit(changes, actor(user), now);
+            if (request.assigneeId() != null && !request.assigneeId().equals(t.assigneeId())) {
+                t.reassign(request.assigneeId(), ReassignmentReason.MANUAL, actor(user), now);
+                changed = true;
+            }
+            return changed;
+        };
+        return saveChange(user, id, ifMatch, task, edit);
     }
 
     Task cancel(CurrentUser user, String id, String reason, String ifMatch) {
         var task = get(user, id);
         ETags.checkIfMatch(ifMatch, task.getVersion());
         Instant now = clock.instant();
-        var saved = saveChange(
-                user, id, ifMatch, task, t -> t.cancel(reason == null ? "MANUAL" : reason, actor(user), now));
+        var saved = saveChange(user, id, ifMatch, task, t -> {
+            t.cancel(reason == null ? "MANUAL" : reason, actor(user), now);
+            return true;
+        });
         if (saved.dealId() != null) {
             deals.taskEnded(saved.getTenantId(), saved.dealId(), saved.getId());
         }
@@ -193,6 +202,7 @@ class TaskService {
                 throw new TaskClosedException(t.getId(), t.status());
             }
             t.complete(request.outcome(), nextStep, request.closeDeal() != null, actor(user), now);
+            return true;
         });
         completed.increment();
         if (saved.dealId() != null) {
