@@ -40,7 +40,9 @@ import org.bson.types.Decimal128;
  * stage paths). Its rollup entries are what the service's own contribution functions ({@code DealRollups},
  * {@code FunnelRollups}, {@code ActivityRollups}, {@code FirstResponses}, loaded from analytics-service's jar, so that
  * the shapes cannot drift) give for those documents, summed with the service's own {@code DealRollups.accumulate}
- * into the stored rollup documents, with one mark per fact as the service's applier records them.
+ * into the stored rollup documents. Without marks: the service drops a mark once its difference is settled
+ * (466215c), so a settled history leaves next to none ({@code -Dbench.b3.marks=true} writes one per fact, as the
+ * applier did before).
  *
  * <p>Before any copy, the same functions are run over the ingested stories' stored facts and their sums compared
  * with the rollups the service wrote while ingesting them: equal entry by entry, or the run stops.
@@ -160,6 +162,9 @@ final class AnalyticsCopies {
 
     /** What a copy changes: the names to replace and the time offset. */
     private record Variation(int k, Map<String, String> owners, Map<String, String> sources, long shiftMillis) {}
+
+    /** Whether the copies leave a mark per fact in the rollup documents (the service's applier before 466215c). */
+    static final boolean MARKS = Boolean.getBoolean("bench.b3.marks");
 
     /** Sums per rollup document: id -> entry key -> entry, and id -> mark -> revision. */
     private static final class Sums {
@@ -500,7 +505,7 @@ final class AnalyticsCopies {
                 if (fact.getString("ownerId") != null) {
                     String open = (String)
                             service.invoke(service.openId, fact.getString("tenantId"), fact.getString("ownerId"));
-                    if (share.mine(open)) {
+                    if (MARKS && share.mine(open)) {
                         sums.marks.computeIfAbsent(open, id -> new HashMap<>()).merge(mark, revision, Math::max);
                     }
                 }
@@ -555,7 +560,9 @@ final class AnalyticsCopies {
                 return;
             }
             entries.forEach((key, entry) -> accumulate(sums, id, key, entry));
-            sums.marks.computeIfAbsent(id, i -> new HashMap<>()).merge(mark, revision, Math::max);
+            if (MARKS) {
+                sums.marks.computeIfAbsent(id, i -> new HashMap<>()).merge(mark, revision, Math::max);
+            }
         });
     }
 
@@ -569,7 +576,9 @@ final class AnalyticsCopies {
             Document entry = new Document(op.get("dims", Document.class));
             entry.putAll(op.get("inc", Document.class));
             accumulate(sums, id, op.getString("k"), entry);
-            sums.marks.computeIfAbsent(id, i -> new HashMap<>()).merge(mark, 1L, Math::max);
+            if (MARKS) {
+                sums.marks.computeIfAbsent(id, i -> new HashMap<>()).merge(mark, 1L, Math::max);
+            }
         }
     }
 
