@@ -4,11 +4,13 @@ import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.QueryParameters;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
@@ -105,6 +107,31 @@ public final class IdIndexedH2Backend extends H2Backend {
                 return matchDocuments(query, byId, orderBy, numberToSkip, limit, batchSize, fieldSelector);
             }
             return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+
+        /** Set while a client's find or aggregate runs, under the collection's lock: its results are copied. */
+        private boolean copyResults;
+
+        /** A client's query: its results are copies ({@link ClientReplies}). */
+        @Override
+        public synchronized QueryResult handleQuery(QueryParameters parameters) {
+            copyResults = true;
+            try {
+                return super.handleQuery(parameters);
+            } finally {
+                copyResults = false;
+            }
+        }
+
+        /** The collection's own read before it deletes or changes what it found: the stored documents themselves. */
+        @Override
+        public QueryResult handleQuery(Document query, int numberToSkip, int limit) {
+            return super.handleQuery(new QueryParameters(query, numberToSkip, limit));
+        }
+
+        @Override
+        protected QueryResult createQueryResult(List<Document> matched, int batchSize) {
+            return super.createQueryResult(copyResults ? ClientReplies.copies(matched) : matched, batchSize);
         }
 
         @Override

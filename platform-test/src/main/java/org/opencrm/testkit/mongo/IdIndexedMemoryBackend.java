@@ -2,6 +2,7 @@ package org.opencrm.testkit.mongo;
 
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.QueryParameters;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.ValueComparator;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -167,6 +168,31 @@ public final class IdIndexedMemoryBackend extends MemoryBackend {
                 return matchDocuments(query, byId, orderBy, numberToSkip, limit, batchSize, fieldSelector);
             }
             return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+
+        /** Set while a client's find or aggregate runs, under the collection's lock: its results are copied. */
+        private boolean copyResults;
+
+        /** A client's query: its results are copies ({@link ClientReplies}). */
+        @Override
+        public synchronized QueryResult handleQuery(QueryParameters parameters) {
+            copyResults = true;
+            try {
+                return super.handleQuery(parameters);
+            } finally {
+                copyResults = false;
+            }
+        }
+
+        /** The collection's own read before it deletes or changes what it found: the stored documents themselves. */
+        @Override
+        public QueryResult handleQuery(Document query, int numberToSkip, int limit) {
+            return super.handleQuery(new QueryParameters(query, numberToSkip, limit));
+        }
+
+        @Override
+        protected QueryResult createQueryResult(List<Document> matched, int batchSize) {
+            return super.createQueryResult(copyResults ? ClientReplies.copies(matched) : matched, batchSize);
         }
 
         @Override
