@@ -126,4 +126,33 @@ class TeamsAndTasksApiTest extends TasksIntegrationTest {
             topic.await(event(tenant, "TaskUpdated", task), 1, Duration.ofSeconds(30));
         }
     }
+
+    @Test
+    void anEditWithoutIfMatchIsAppliedToTheTaskABackgroundStepSavedMeanwhileAndWithIfMatchItIsAConflict() {
+        String tenant = unique("t");
+        String anna = manager(tenant, "anna", "sales");
+        String task = createTask(tenant, anna, null, "sales", now().plus(Duration.ofHours(1)), null, null);
+        String before = get("/api/tasks/" + task, anna)
+                .raw()
+                .headers()
+                .firstValue("ETag")
+                .orElseThrow();
+
+        // the due scanner saves the task between the edit's read and its save
+        BackgroundStepBetweenReadAndSave.arm(task);
+        var edited = patch("/api/tasks/" + task, anna, "{\"title\": \"Call back after the demo\"}");
+
+        assertThat(edited.status()).as(edited.body()).isEqualTo(200);
+        assertThat(edited.<String>json("$.title")).isEqualTo("Call back after the demo");
+        var read = get("/api/tasks/" + task, anna);
+        assertThat(read.<String>json("$.title")).isEqualTo("Call back after the demo");
+        assertThat(read.raw().headers().firstValue("ETag")).isNotEqualTo(before);
+
+        // with If-Match the client named the version it saw: the background save makes it a conflict
+        String current = read.raw().headers().firstValue("ETag").orElseThrow();
+        BackgroundStepBetweenReadAndSave.arm(task);
+        var conditional = call("PATCH", "/api/tasks/" + task, anna, "{\"title\": \"x\"}", Map.of("If-Match", current));
+        assertThat(conditional.status()).as(conditional.body()).isEqualTo(409);
+        assertThat(get("/api/tasks/" + task, anna).<String>json("$.title")).isEqualTo("Call back after the demo");
+    }
 }

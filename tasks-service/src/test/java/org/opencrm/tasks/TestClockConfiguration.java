@@ -4,6 +4,7 @@ import java.time.Clock;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Primary;
+import org.springframework.data.mongodb.core.MongoTemplate;
 
 @TestConfiguration(proxyBeanMethods = false)
 public class TestClockConfiguration {
@@ -12,5 +13,10 @@ public class TestClockConfiguration {
     @Primary
     Clock testClock() {
         return TestClock.INSTANCE;
+    }
+
+    @Bean
+    BackgroundStepBetweenReadAndSave backgroundStepBetweenReadAndSave(MongoTemplate mongo) {
+        return new BackgroundStepBetweenReadAndSave(mongo);
     }
 }
