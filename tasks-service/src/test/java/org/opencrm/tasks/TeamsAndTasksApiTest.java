@@ -155,4 +155,22 @@ class TeamsAndTasksApiTest extends TasksIntegrationTest {
         assertThat(conditional.status()).as(conditional.body()).isEqualTo(409);
         assertThat(get("/api/tasks/" + task, anna).<String>json("$.title")).isEqualTo("Call back after the demo");
     }
+
+    @Test
+    void completingOrCancellingWithoutIfMatchIsAppliedToTheTaskABackgroundStepSavedMeanwhile() {
+        String tenant = unique("t");
+        String anna = manager(tenant, "anna", "sales");
+        String done = createTask(tenant, anna, null, "sales", now().plus(Duration.ofHours(1)), null, null);
+        String dropped = createTask(tenant, anna, null, "sales", now().plus(Duration.ofHours(1)), null, null);
+
+        BackgroundStepBetweenReadAndSave.arm(done);
+        var completed = post("/api/tasks/" + done + "/complete", anna, "{\"outcome\": \"DONE\"}");
+        BackgroundStepBetweenReadAndSave.arm(dropped);
+        var cancelled = post("/api/tasks/" + dropped + "/cancel", anna, "{\"reason\": \"NOT_NEEDED\"}");
+
+        assertThat(completed.status()).as(completed.body()).isEqualTo(200);
+        assertThat(get("/api/tasks/" + done, anna).<String>json("$.status")).isEqualTo("COMPLETED");
+        assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+        assertThat(get("/api/tasks/" + dropped, anna).<String>json("$.status")).isEqualTo("CANCELLED");
+    }
 }
