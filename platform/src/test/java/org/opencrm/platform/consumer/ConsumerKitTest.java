@@ -35,6 +35,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.data.mongodb.core.MongoTemplate;
 import org.springframework.data.mongodb.core.query.Query;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 /** The consumer kit on the real broker and database: redelivery, poison records, retries, tracing. */
 @SpringBootTest(
@@ -56,6 +58,9 @@ class ConsumerKitTest {
 
     @Autowired
     OrderRecordingListener ordered;
+
+    @Autowired
+    KafkaListenerEndpointRegistry listenerContainers;
 
     @BeforeAll
     static void connect() {
@@ -185,6 +190,16 @@ class ConsumerKitTest {
         for (int d = 0; d < deals; d++) {
             ids.add(UUID.randomUUID().toString());
         }
+        // The three consumers join the group one by one; records sent before the last has joined could all be
+        // taken by the first two. Wait until each consumer holds one partition, as a running service would.
+        var container = (ConcurrentMessageListenerContainer<?, ?>)
+                listenerContainers.getListenerContainer(OrderRecordingListener.LISTENER_ID);
+        await().atMost(Duration.ofSeconds(30))
+                .untilAsserted(() -> assertThat(container.getContainers())
+                        .as("the listener's consumers and their partitions")
+                        .hasSize(OrderRecordingListener.PARTITIONS)
+                        .allSatisfy(consumer ->
+                                assertThat(consumer.getAssignedPartitions()).hasSize(1)));
         // interleaved as many writers would publish them: version v of every deal, then v + 1 of every deal
         var sends = new java.util.ArrayList<java.util.concurrent.Future<RecordMetadata>>();
         for (int v = 1; v <= versions; v++) {

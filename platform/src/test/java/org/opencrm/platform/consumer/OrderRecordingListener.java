@@ -23,6 +23,7 @@ class OrderRecordingListener {
 
     static final String TOPIC = "crm.consumer-kit-order-test.v1";
     static final int PARTITIONS = 3;
+    static final String LISTENER_ID = "consumer-kit-order-test";
 
     final Map<String, List<Long>> versions = new ConcurrentHashMap<>();
     final Set<String> threads = ConcurrentHashMap.newKeySet();
@@ -34,7 +35,7 @@ class OrderRecordingListener {
         return TopicBuilder.name(TOPIC).partitions(PARTITIONS).build();
     }
 
-    @KafkaListener(topics = TOPIC, groupId = "consumer-kit-order-test")
+    @KafkaListener(id = LISTENER_ID, topics = TOPIC, groupId = "consumer-kit-order-test")
     void on(ConsumerRecord<String, String> record) throws InterruptedException {
         var decoded = EventRecords.decode(record);
         if (decoded.isEmpty() || !(decoded.get() instanceof DealStageChanged moved)) {
