@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Objects;
 import org.opencrm.events.Actor;
 import org.opencrm.events.tasks.ReassignmentReason;
 import org.opencrm.tasks.TasksProperties;
@@ -24,7 +25,10 @@ class Escalations {
 
     static final Actor SYSTEM = Actor.system("tasks-service/sla");
 
-    /** An entry younger than this whose task is missing may belong to a task still being saved. */
+    /**
+     * An entry younger than this whose task is missing, or does not have the entry's due time yet, may belong to a
+     * save still under way.
+     */
     private static final Duration ORPHAN_AGE = Duration.ofMinutes(1);
 
     private final Tasks tasks;
@@ -62,6 +66,13 @@ class Escalations {
         Instant now = clock.instant();
         if (task == null) {
             return timer.createdAt().plus(ORPHAN_AGE).isBefore(now);
+        }
+        if (!Objects.equals(task.dueAt(), timer.dueAt())
+                && !timer.createdAt().plus(ORPHAN_AGE).isBefore(now)) {
+            // Entries are written before their task is saved, and a due time moved into the next minutes fires at
+            // once: a young entry for a due time the task does not have yet may belong to a save still under way.
+            // Dropped now, that reminder (or overdue mark) would never come; it waits for the next scan instead.
+            return false;
         }
         switch (timer.kind()) {
             case DUE_SOON -> {
