@@ -18,6 +18,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.TimeoutException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.Select;
@@ -470,16 +471,20 @@ class ConsoleWalkThroughTest {
         browser.go("board");
         dragTo("won");
         browser.go("dashboard");
-        await().atMost(STEP).pollInterval(Duration.ofSeconds(2)).untilAsserted(() -> {
-            browser.driver.findElement(By.id("dashboard-refresh")).click();
-            browser.waitFor(
-                    ExpectedConditions.stalenessOf(browser.driver.findElement(By.cssSelector("#kpi-won"))),
-                    Duration.ofSeconds(10));
-            int won = Integer.parseInt(browser.driver
-                    .findElement(By.cssSelector("#kpi-won .kpi-value"))
-                    .getText());
-            assertThat(won).isGreaterThan(wonBefore);
-        });
+        // a refresh that has not redrawn within 10 s on a loaded machine is tried again, as a user would click again
+        await().atMost(STEP)
+                .pollInterval(Duration.ofSeconds(2))
+                .ignoreExceptionsInstanceOf(TimeoutException.class)
+                .untilAsserted(() -> {
+                    browser.driver.findElement(By.id("dashboard-refresh")).click();
+                    browser.waitFor(
+                            ExpectedConditions.stalenessOf(browser.driver.findElement(By.cssSelector("#kpi-won"))),
+                            Duration.ofSeconds(10));
+                    int won = Integer.parseInt(browser.driver
+                            .findElement(By.cssSelector("#kpi-won .kpi-value"))
+                            .getText());
+                    assertThat(won).isGreaterThan(wonBefore);
+                });
         browser.screenshot("10-dashboard");
 
         // narrowed to the sales department, today by day in the browser's zone: today's won row counts this deal
