@@ -10,8 +10,15 @@ import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import de.bwaldvogel.mongo.backend.h2.H2Collection;
 import de.bwaldvogel.mongo.backend.h2.H2Database;
 import de.bwaldvogel.mongo.bson.Document;
+import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+import org.h2.mvstore.Cursor;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -21,8 +28,12 @@ import org.h2.mvstore.MVStore;
  *
  * <p>For data that does not fit a heap: the memory backend keeps every document as Java objects (about 3 KB
  * each), so a million records with their read models need more memory than a 24 GB machine has; the MVStore
- * keeps its pages on disk and a bounded cache in memory. Writes are several times slower than in memory. It
- * does not answer {@code _id} ranges from the index (the memory backend does).
+ * keeps its pages on disk and a bounded cache in memory. Writes are several times slower than in memory.
+ *
+ * <p>A range of string {@code _id}s ({@link IdRange}: the due index, the analytics rollups' month and day ids) is
+ * read from the collection's map, which MVStore keeps sorted by {@code _id}, instead of by a scan of the whole
+ * collection; every document found still goes through the whole filter. Ranges of other kinds scan, as the stock
+ * backend does.
  */
 public final class IdIndexedH2Backend extends H2Backend {
 
@@ -89,6 +100,9 @@ public final class IdIndexedH2Backend extends H2Backend {
 
     private final class IdIndexedCollection extends H2Collection {
 
+        /** The stored documents by {@code _id}, sorted by it (the library's own map; its field is private). */
+        private final MVMap<Object, Document> data;
+
         IdIndexedCollection(
                 MongoDatabase database,
                 String name,
@@ -97,16 +111,71 @@ public final class IdIndexedH2Backend extends H2Backend {
                 MVMap<String, Object> meta,
                 CursorRegistry cursorRegistry) {
             super(database, name, options, data, meta, cursorRegistry);
+            this.data = data;
         }
 
         @Override
         protected QueryResult queryDocuments(
                 Document query, Document orderBy, int numberToSkip, int limit, int batchSize, Document fieldSelector) {
+            var range = IdRange.of(query);
+            if (range != null && range.ofStrings() && data != null && !IdRange.isNatural(orderBy)) {
+                int order = IdRange.idOrder(orderBy);
+                // in _id order, the order the stock backend walks the map in: without a sort the answer is its own
+                return matchDocumentsFromStream(
+                        inRange(range, order < 0),
+                        query,
+                        order == 0 ? orderBy : null,
+                        numberToSkip,
+                        limit,
+                        batchSize,
+                        fieldSelector);
+            }
             Iterable<Object> byId = IdPins.candidates(query, getIndexes());
             if (byId != null) {
                 return matchDocuments(query, byId, orderBy, numberToSkip, limit, batchSize, fieldSelector);
             }
             return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+
+        /**
+         * The documents whose {@code _id} lies in the range. The map's cursor includes both bounds, so a bound the
+         * filter excludes is skipped here, as MongoDB's index bounds would not reach it; a missing bound reads from
+         * the map's start or to its end, where keys of other kinds sort, which the filter then refuses.
+         */
+        private Stream<Document> inRange(IdRange range, boolean descending) {
+            Object first = descending ? range.upper() : range.lower();
+            Object last = descending ? range.lower() : range.upper();
+            boolean skipFirst = first != null && !(descending ? range.upperInclusive() : range.lowerInclusive());
+            boolean skipLast = last != null && !(descending ? range.lowerInclusive() : range.upperInclusive());
+            Cursor<Object, Document> cursor = data.cursor(first, last, descending);
+            Iterator<Document> documents = new Iterator<>() {
+                private Document next;
+
+                @Override
+                public boolean hasNext() {
+                    while (next == null && cursor.hasNext()) {
+                        Object key = cursor.next();
+                        if (skipLast && key.equals(last)) {
+                            return false;
+                        }
+                        if (!(skipFirst && key.equals(first))) {
+                            next = cursor.getValue();
+                        }
+                    }
+                    return next != null;
+                }
+
+                @Override
+                public Document next() {
+                    if (!hasNext()) {
+                        throw new NoSuchElementException();
+                    }
+                    Document document = next;
+                    next = null;
+                    return document;
+                }
+            };
+            return StreamSupport.stream(Spliterators.spliteratorUnknownSize(documents, Spliterator.ORDERED), false);
         }
 
         /** Set while a client's find or aggregate runs, under the collection's lock: its results are copied. */
@@ -129,9 +198,13 @@ public final class IdIndexedH2Backend extends H2Backend {
             return super.handleQuery(new QueryParameters(query, numberToSkip, limit));
         }
 
+        /** A client's answer is sent in batches MongoDB would send ({@link ReplyBatches}). */
         @Override
         protected QueryResult createQueryResult(List<Document> matched, int batchSize) {
-            return super.createQueryResult(copyResults ? ClientReplies.copies(matched) : matched, batchSize);
+            if (!copyResults) {
+                return super.createQueryResult(matched, batchSize);
+            }
+            return ReplyBatches.firstBatch(ClientReplies.copies(matched), batchSize, cursorRegistry);
         }
 
         @Override

@@ -9,11 +9,8 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
 import de.bwaldvogel.mongo.backend.memory.MemoryDatabase;
 import de.bwaldvogel.mongo.bson.Document;
-import de.bwaldvogel.mongo.bson.ObjectId;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Date;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.TreeSet;
@@ -110,12 +107,12 @@ public final class IdIndexedMemoryBackend extends MemoryBackend {
          * stock backend scans in.
          */
         private Stream<Document> inRange(IdRange range, Document orderBy) {
-            var from = range.lower == null
+            var from = range.lower() == null
                     ? null
-                    : new Entry(range.lower, range.lowerInclusive ? Integer.MIN_VALUE : Integer.MAX_VALUE);
-            var to = range.upper == null
+                    : new Entry(range.lower(), range.lowerInclusive() ? Integer.MIN_VALUE : Integer.MAX_VALUE);
+            var to = range.upper() == null
                     ? null
-                    : new Entry(range.upper, range.upperInclusive ? Integer.MAX_VALUE : Integer.MIN_VALUE);
+                    : new Entry(range.upper(), range.upperInclusive() ? Integer.MAX_VALUE : Integer.MIN_VALUE);
             NavigableSet<Entry> entries;
             if (from != null && to != null) {
                 // {$gt: x, $lt: x} and crossed bounds hold nothing
@@ -127,7 +124,7 @@ public final class IdIndexedMemoryBackend extends MemoryBackend {
             } else {
                 entries = byId.headSet(to, true);
             }
-            int order = idOrder(orderBy);
+            int order = IdRange.idOrder(orderBy);
             if (order == 0) {
                 List<Integer> positions = new ArrayList<>(entries.size());
                 entries.forEach(e -> positions.add(e.position));
@@ -137,27 +134,15 @@ public final class IdIndexedMemoryBackend extends MemoryBackend {
             return (order > 0 ? entries : entries.descendingSet()).stream().map(e -> getDocument(e.position));
         }
 
-        /** 1 for a sort on {@code _id} ascending alone, -1 descending, 0 for no sort or any other. */
-        private static int idOrder(Document orderBy) {
-            if (orderBy != null && orderBy.size() == 1 && orderBy.get(ID) instanceof Number n) {
-                return n.intValue() < 0 ? -1 : 1;
-            }
-            return 0;
-        }
-
-        private static boolean isNatural(Document orderBy) {
-            return orderBy != null && orderBy.containsKey("$natural");
-        }
-
         @Override
         protected QueryResult queryDocuments(
                 Document query, Document orderBy, int numberToSkip, int limit, int batchSize, Document fieldSelector) {
             var range = IdRange.of(query);
-            if (range != null && !isNatural(orderBy)) {
+            if (range != null && !IdRange.isNatural(orderBy)) {
                 return matchDocumentsFromStream(
                         inRange(range, orderBy),
                         query,
-                        idOrder(orderBy) == 0 ? orderBy : null,
+                        IdRange.idOrder(orderBy) == 0 ? orderBy : null,
                         numberToSkip,
                         limit,
                         batchSize,
@@ -190,9 +175,13 @@ public final class IdIndexedMemoryBackend extends MemoryBackend {
             return super.handleQuery(new QueryParameters(query, numberToSkip, limit));
         }
 
+        /** A client's answer is sent in batches MongoDB would send ({@link ReplyBatches}). */
         @Override
         protected QueryResult createQueryResult(List<Document> matched, int batchSize) {
-            return super.createQueryResult(copyResults ? ClientReplies.copies(matched) : matched, batchSize);
+            if (!copyResults) {
+                return super.createQueryResult(matched, batchSize);
+            }
+            return ReplyBatches.firstBatch(ClientReplies.copies(matched), batchSize, cursorRegistry);
         }
 
         @Override
@@ -209,96 +198,5 @@ public final class IdIndexedMemoryBackend extends MemoryBackend {
 
         static final Comparator<Entry> ORDER =
                 Comparator.<Entry, Object>comparing(Entry::id, VALUES).thenComparingInt(Entry::position);
-    }
-
-    /**
-     * The bounds on {@code _id} a filter sets by {@code $gt/$gte/$lt/$lte}, at its top level or in a top-level
-     * {@code $and}; null when it sets none. Every bound must be of one comparable kind (strings, numbers, object
-     * ids or dates) so that the range holds exactly the values MongoDB's type bracketing would compare; anything
-     * else in the filter (other operators on {@code _id}, other fields, {@code $or}) is left to the full filter,
-     * which every candidate still goes through.
-     */
-    private record IdRange(Object lower, boolean lowerInclusive, Object upper, boolean upperInclusive) {
-
-        static IdRange of(Document query) {
-            List<Document> conditions = new ArrayList<>();
-            if (query.get(ID) instanceof Document d) {
-                conditions.add(d);
-            }
-            if (query.get(AND) instanceof List<?> terms) {
-                for (Object term : terms) {
-                    if (term instanceof Document t && t.get(ID) instanceof Document d) {
-                        conditions.add(d);
-                    }
-                }
-            }
-            IdRange range = null;
-            for (Document condition : conditions) {
-                if (condition.keySet().stream().anyMatch(k -> !k.startsWith("$"))) {
-                    // {_id: {a: 1}} is an equality with an embedded document, not operators
-                    continue;
-                }
-                for (var operator : condition.entrySet()) {
-                    Object value = operator.getValue();
-                    IdRange bound = switch (operator.getKey()) {
-                        case "$gt" -> new IdRange(value, false, null, false);
-                        case "$gte" -> new IdRange(value, true, null, false);
-                        case "$lt" -> new IdRange(null, false, value, false);
-                        case "$lte" -> new IdRange(null, false, value, true);
-                        default -> null;
-                    };
-                    if (bound == null) {
-                        continue;
-                    }
-                    if (kind(value) == null || (range != null && !kind(value).equals(range.kind()))) {
-                        return null;
-                    }
-                    range = range == null ? bound : range.and(bound);
-                }
-            }
-            return range;
-        }
-
-        private String kind() {
-            return kind(lower != null ? lower : upper);
-        }
-
-        private static String kind(Object value) {
-            return switch (value) {
-                case String s -> "string";
-                case Double d when d.isNaN() -> null;
-                case Float f when f.isNaN() -> null;
-                case Integer i -> "number";
-                case Long l -> "number";
-                case Double d -> "number";
-                case ObjectId o -> "objectId";
-                case Instant i -> "date";
-                case Date d -> "date";
-                case null, default -> null;
-            };
-        }
-
-        /** Both bounds: the higher lower one and the lower upper one. */
-        private IdRange and(IdRange other) {
-            Object lo = lower;
-            boolean loIn = lowerInclusive;
-            if (other.lower != null) {
-                int c = lo == null ? -1 : Entry.VALUES.compare(lo, other.lower);
-                if (c < 0 || (c == 0 && !other.lowerInclusive)) {
-                    lo = other.lower;
-                    loIn = other.lowerInclusive;
-                }
-            }
-            Object hi = upper;
-            boolean hiIn = upperInclusive;
-            if (other.upper != null) {
-                int c = hi == null ? 1 : Entry.VALUES.compare(hi, other.upper);
-                if (c > 0 || (c == 0 && !other.upperInclusive)) {
-                    hi = other.upper;
-                    hiIn = other.upperInclusive;
-                }
-            }
-            return new IdRange(lo, loIn, hi, hiIn);
-        }
     }
 }
