@@ -1,11 +1,16 @@
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.h2.H2Backend;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.opencrm.testkit.mongo.IdIndexedH2Backend;
 
 /**
- * Runs mongo-java-server on its H2 (MVStore) backend for the local platform.
+ * Runs mongo-java-server on its H2 (MVStore) backend for the local platform, as the test kit's
+ * {@link IdIndexedH2Backend} (compiled into this tool's jar from platform-test's sources; it needs only the
+ * mongo jars): filters that pin {@code _id} and string {@code _id} ranges are answered from the {@code _id}
+ * index, as the services' hot paths expect, and a reply is a snapshot of the documents. The stock backend encoded its stored documents
+ * after releasing the collection's lock, so a document updated meanwhile went out half-changed or the reader's
+ * connection was closed. The file format is the stock backend's: data written before opens as it was.
  *
  * <p>The library's own {@code H2MongoServer} main binds "localhost":27017 with no way to choose the address
  * or port; this one binds exactly the given address, so the server never leaves loopback.
@@ -34,7 +39,7 @@ public final class LocalMongo {
         Path path = Path.of(file).toAbsolutePath();
         Files.createDirectories(path.getParent());
 
-        MongoServer server = new MongoServer(new H2Backend(path.toString()));
+        MongoServer server = new MongoServer(new IdIndexedH2Backend(path.toString()));
         if (oplog) {
             server.enableOplog();
         }

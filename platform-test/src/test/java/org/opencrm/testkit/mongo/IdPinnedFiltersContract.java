@@ -144,6 +144,44 @@ abstract class IdPinnedFiltersContract {
     }
 
     /**
+     * A find whose answer is larger than the driver takes in one reply (48 MB) arrives whole, in batches, as MongoDB
+     * sends it. The embedded server sent such an answer in one reply and the driver refused it with a
+     * MongoInternalException: a year's deals report at 1,000,000 deals (62 MB) answered HTTP 500 in bench B3.
+     */
+    @Test
+    void aFindLargerThanOneReplyArrivesWholeInBatches() {
+        var rollups = client.getDatabase("analytics").getCollection("rollups");
+        String filler = "x".repeat(12_000_000);
+        for (int day = 1; day <= 5; day++) {
+            rollups.insertOne(new Document("_id", "t1|closed|2026-01-0" + day)
+                    .append("day", day)
+                    .append("entries", filler));
+        }
+        rollups.insertOne(new Document("_id", "t2|closed|2026-01-01").append("day", 1));
+
+        // a range of days by _id with another condition, no batch size named: ~60 MB in all
+        var days = rollups.find(new Document("_id", new Document("$gte", "t1|").append("$lt", "t1|~"))
+                        .append("day", new Document("$gte", 1)))
+                .into(new ArrayList<>());
+        // a batch size the client names still holds
+        var twoAtATime = rollups.find(new Document("day", new Document("$lte", 4)))
+                .batchSize(2)
+                .into(new ArrayList<>());
+
+        assertThat(days).extracting(d -> d.get("day")).containsExactly(1, 2, 3, 4, 5);
+        assertThat(days).allSatisfy(d -> assertThat(d.getString("entries")).hasSameSizeAs(filler));
+        assertThat(twoAtATime)
+                .extracting(d -> d.get("_id"))
+                .containsExactlyInAnyOrder(
+                        "t1|closed|2026-01-01",
+                        "t1|closed|2026-01-02",
+                        "t1|closed|2026-01-03",
+                        "t1|closed|2026-01-04",
+                        "t2|closed|2026-01-01");
+        rollups.drop();
+    }
+
+    /**
      * A document read while another client replaces it is one whole version, as MongoDB answers from a snapshot.
      * The memory backend used to hand its stored document to the reply, which the server encodes after the
      * collection's lock is released, while an update changed that same document in place: the reader got a mix of
