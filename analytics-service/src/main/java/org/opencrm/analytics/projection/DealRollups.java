@@ -34,10 +34,14 @@ import org.bson.types.Decimal128;
  * that the report reads a bounded number of documents whatever the number of deals.
  *
  * <ul>
- *   <li>{@code <tenant>|closed|<UTC day>}: per closing hour (UTC), owner, department, pipeline and currency the
- *       deals won and lost, their amounts and the won deals' sales cycles. Hours rather than days so that a
- *       caller's time zone can regroup them into its own days (every zone whose midnights fall on whole UTC
- *       hours; the report falls back to the facts for the others).
+ *   <li>{@code <tenant>|closed-hour|<UTC day>|<department>}: per closing hour (UTC), owner, pipeline and
+ *       currency the deals won and lost, their amounts and the won deals' sales cycles. Hours so that a caller's
+ *       time zone can regroup them into its own days (every zone whose midnights fall on whole UTC hours; the
+ *       report falls back to the facts for the others); read only for the UTC days a row boundary cuts.
+ *   <li>{@code <tenant>|closed-day|<UTC day>|<department>}, {@code <tenant>|closed-month|<UTC month>|<department>}:
+ *       the same sums over the day, and over the month's inner days, without hours; read for the days and months
+ *       that lie wholly inside one row of a report. {@code <tenant>|closed-departments|<UTC month>}: the
+ *       departments with deals closed in the month, for a report that reads every department.
  *   <li>{@code <tenant>|open|<owner>}: the deals open now per department, pipeline and currency, their amounts
  *       and amounts times stage probability.
  * </ul>
@@ -120,8 +124,37 @@ public final class DealRollups {
 
     private DealRollups() {}
 
-    public static String closedId(String tenantId, LocalDate utcDay) {
-        return escape(tenantId) + "|closed|" + utcDay;
+    /**
+     * The deals closed on a UTC day in one department (null: none), per closing hour (UTC), owner, pipeline and
+     * currency: what a report reads for the UTC days a row boundary of the caller's zone cuts, and the period's
+     * edges. Per department so that a report for one department reads only its entries.
+     */
+    public static String closedHourId(String tenantId, LocalDate utcDay, String departmentId) {
+        return escape(tenantId) + "|closed-hour|" + utcDay + "|" + part(departmentId);
+    }
+
+    /**
+     * {@link #closedHourId}'s sums over the whole UTC day, without hours (per owner, pipeline and currency): what a
+     * report reads for a UTC day that lies wholly inside one of its rows.
+     */
+    public static String closedDayId(String tenantId, LocalDate utcDay, String departmentId) {
+        return escape(tenantId) + "|closed-day|" + utcDay + "|" + part(departmentId);
+    }
+
+    /**
+     * {@link #closedDayId}'s sums over the inner days of a UTC month ({@link #isInnerDay}), as {@link
+     * #createdMonthId} holds the deals opened.
+     */
+    public static String closedMonthId(String tenantId, YearMonth utcMonth, String departmentId) {
+        return escape(tenantId) + "|closed-month|" + utcMonth + "|" + part(departmentId);
+    }
+
+    /**
+     * The departments (null: none) with deals closed in a UTC month, each with how many: the departments whose
+     * closed-deal documents of that month exist, for a report that reads every department's.
+     */
+    public static String closedDepartmentsId(String tenantId, YearMonth utcMonth) {
+        return escape(tenantId) + "|closed-departments|" + utcMonth;
     }
 
     /** Every open-pipeline document of the tenant has an id starting with this. */
@@ -261,10 +294,23 @@ public final class DealRollups {
                 Object cycle = deal.get("cycleSeconds");
                 entry.append(CYCLE_SECONDS, cycle == null ? 0L : ((Number) cycle).longValue());
             }
-            String key = hour.getEpochSecond() + "|" + key(owner, department, pipeline, currency);
-            result.computeIfAbsent(
-                            closedId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)), id -> new LinkedHashMap<>())
-                    .put(key, entry);
+            // the same deal in its department's hour, day and (inner days) month documents, and its department in
+            // the month's list of departments
+            String key = key(owner, department, pipeline, currency);
+            LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
+            YearMonth month = YearMonth.from(day);
+            result.computeIfAbsent(closedHourId(tenant, day, department), id -> new LinkedHashMap<>())
+                    .put(hour.getEpochSecond() + "|" + key, entry);
+            Document daily = new Document(entry);
+            daily.remove(HOUR);
+            result.computeIfAbsent(closedDayId(tenant, day, department), id -> new LinkedHashMap<>())
+                    .put(key, daily);
+            if (isInnerDay(day)) {
+                result.computeIfAbsent(closedMonthId(tenant, month, department), id -> new LinkedHashMap<>())
+                        .put(key, new Document(daily));
+            }
+            result.computeIfAbsent(closedDepartmentsId(tenant, month), id -> new LinkedHashMap<>())
+                    .put(part(department), new Document(DEPARTMENT, department).append(DEALS, 1L));
         }
         Date createdAt = deal.getDate("createdAt");
         if (createdAt != null) {

@@ -2,17 +2,20 @@ package org.opencrm.analytics.projection;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import org.bson.Document;
 
 /**
- * The funnel report's rollups: {@code <tenant>|funnel|<UTC day>|<pipeline>}, per hour (UTC), owner, department,
- * stage, stage position and stage kind,
+ * The funnel report's rollups, per pipeline, owner, department, stage, stage position and stage kind, three times
+ * over: per UTC hour in blocks of {@value #BLOCK_HOURS} hours ({@link #hoursId}), per UTC day ({@link #dayId}) and
+ * over a UTC month's inner days ({@link #monthId}),
  *
  * <ul>
  *   <li>the stage's cohort: {@value #ENTERED} deals whose <em>first</em> entry into the stage (created in it or
@@ -30,7 +33,8 @@ import org.bson.Document;
  * rule: a deal's first entry into a stage moves to an earlier hour when an earlier event arrives late, and its
  * cohort figures change when it is won, lost or reopened, each change applied once. Counting the first entry
  * only is what makes the cohort a sum: a count of distinct deals per period (a deal entering a stage twice
- * counting once a week but twice by day) is not a sum of per-hour contributions.
+ * counting once a week but twice by day) is not a sum of per-hour contributions. Every figure is a sum, so a
+ * report may also subtract one document from another (a day less its last hours) and stay exact.
  */
 public final class FunnelRollups {
 
@@ -43,19 +47,69 @@ public final class FunnelRollups {
     /** A histogram bucket's sum of seconds, {@code bs<bucket>}, for buckets from {@value FirstResponses#EXACT_BELOW} s. */
     public static final String BUCKET_SUM = "bs";
 
+    /**
+     * The UTC hours of one hourly document. Smaller blocks make a row boundary's read smaller (a block holds ~244
+     * entries per hour at 1,000,000 deals a year for one pipeline) and cost more documents to write per batch.
+     */
+    public static final int BLOCK_HOURS = 3;
+
     private FunnelRollups() {}
 
     /**
-     * One pipeline's funnel on a UTC day: a report filtered by pipeline reads only that pipeline's documents, and
-     * one without reads the tenant's days with one {@code _id} range (ids sort by day, then pipeline).
+     * The hourly entries of one pipeline in a block of {@value #BLOCK_HOURS} UTC hours: {@code
+     * <tenant>|funnel|<UTC day>T<block's first hour>|<pipeline>}. A report reads hours only where a row of its
+     * answer, or the period, starts or ends inside a UTC day, and then only the block holding those hours (in
+     * Europe/Berlin by month the last UTC day's 21:00-24:00). Ids sort by time, then pipeline.
      */
-    public static String funnelId(String tenantId, LocalDate utcDay, String pipelineId) {
-        return funnelPrefix(tenantId) + utcDay + "|" + DealRollups.part(pipelineId);
+    public static String hoursId(String tenantId, Instant hour, String pipelineId) {
+        return hoursPrefix(tenantId) + blockName(hour) + "|" + DealRollups.part(pipelineId);
     }
 
-    /** Every funnel document of the tenant has an id starting with this, followed by its UTC day. */
-    public static String funnelPrefix(String tenantId) {
+    /** Every hourly funnel document of the tenant has an id starting with this, followed by its block's name. */
+    public static String hoursPrefix(String tenantId) {
         return DealRollups.escape(tenantId) + "|funnel|";
+    }
+
+    /** A block's name in its documents' ids, {@code 2026-03-31T21}: fixed width, so names sort by time. */
+    public static String blockName(Instant hour) {
+        Instant block = blockOf(hour);
+        return LocalDate.ofInstant(block, ZoneOffset.UTC) + "T"
+                + String.format(
+                        Locale.ROOT, "%02d", block.atZone(ZoneOffset.UTC).getHour());
+    }
+
+    /** The first hour of the block holding an instant. */
+    public static Instant blockOf(Instant instant) {
+        long hours = Math.floorDiv(instant.getEpochSecond(), 3600);
+        return Instant.ofEpochSecond(Math.floorDiv(hours, BLOCK_HOURS) * BLOCK_HOURS * 3600);
+    }
+
+    /**
+     * One pipeline's funnel on a UTC day without hours, {@code <tenant>|funnel-day|<UTC day>|<pipeline>}: what its
+     * hourly documents hold, summed. A report reads it for a UTC day wholly inside one row of its answer (and, less
+     * the hours read beside it, for a day a row boundary cuts).
+     */
+    public static String dayId(String tenantId, LocalDate utcDay, String pipelineId) {
+        return dayPrefix(tenantId) + utcDay + "|" + DealRollups.part(pipelineId);
+    }
+
+    /** Every funnel day document of the tenant has an id starting with this, followed by its UTC day. */
+    public static String dayPrefix(String tenantId) {
+        return DealRollups.escape(tenantId) + "|funnel-day|";
+    }
+
+    /**
+     * One pipeline's funnel over a UTC month's inner days ({@link DealRollups#isInnerDay}) without hours, {@code
+     * <tenant>|funnel-month|<UTC month>|<pipeline>}, as {@link DealRollups#createdMonthId} for the sources report:
+     * those days lie inside the same month of every zone.
+     */
+    public static String monthId(String tenantId, YearMonth utcMonth, String pipelineId) {
+        return monthPrefix(tenantId) + utcMonth + "|" + DealRollups.part(pipelineId);
+    }
+
+    /** Every funnel month document of the tenant has an id starting with this, followed by its UTC month. */
+    public static String monthPrefix(String tenantId) {
+        return DealRollups.escape(tenantId) + "|funnel-month|";
     }
 
     /**
@@ -137,7 +191,11 @@ public final class FunnelRollups {
         });
     }
 
-    /** An entry's dimensions, as its key in the rollup document names them. */
+    /**
+     * An entry's dimensions, as its key in the rollup document names them: {@code
+     * <hour>|<owner>|<department>|<pipeline>|<stage>|<position>|<kind>} in an hourly document, the same without the
+     * hour (null here) in a day or month document.
+     */
     public record Key(
             Instant hour,
             String ownerId,
@@ -149,17 +207,18 @@ public final class FunnelRollups {
 
         public static Key parse(String key) {
             String[] parts = key.split("\\|", -1);
-            if (parts.length != 7) {
+            if (parts.length != 7 && parts.length != 6) {
                 throw new IllegalStateException("not a funnel rollup key: " + key);
             }
+            int at = parts.length - 6;
             return new Key(
-                    Instant.ofEpochSecond(Long.parseLong(parts[0])),
-                    value(parts[1]),
-                    value(parts[2]),
-                    value(parts[3]),
-                    value(parts[4]),
-                    Integer.parseInt(parts[5]),
-                    value(parts[6]));
+                    at == 0 ? null : Instant.ofEpochSecond(Long.parseLong(parts[0])),
+                    value(parts[at]),
+                    value(parts[at + 1]),
+                    value(parts[at + 2]),
+                    value(parts[at + 3]),
+                    Integer.parseInt(parts[at + 4]),
+                    value(parts[at + 5]));
         }
 
         /** The inverse of {@link DealRollups#part}. */
@@ -189,11 +248,17 @@ public final class FunnelRollups {
         String pipeline = entry.getString("pipelineId");
         // the key names the dimensions ({@link Key}); the entry holds the figures only, which halves what a report
         // reads and decodes per entry
-        Document dims = new Document();
-        String key = hour.getEpochSecond() + "|" + DealRollups.part(owner) + "|" + DealRollups.part(department) + "|"
-                + DealRollups.part(pipeline) + "|" + DealRollups.part(stage) + "|" + position + "|"
-                + DealRollups.part(stageKind);
+        String dims = DealRollups.part(owner) + "|" + DealRollups.part(department) + "|" + DealRollups.part(pipeline)
+                + "|" + DealRollups.part(stage) + "|" + position + "|" + DealRollups.part(stageKind);
+        LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
+        // the same figures three times: per hour, per day and over the month's inner days, so that a report reads
+        // each part of its period from the coarsest document that lies inside one of its rows
         DealRollups.accumulate(
-                result, funnelId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC), pipeline), key, dims, figures);
+                result, hoursId(tenant, hour, pipeline), hour.getEpochSecond() + "|" + dims, new Document(), figures);
+        DealRollups.accumulate(result, dayId(tenant, day, pipeline), dims, new Document(), figures);
+        if (DealRollups.isInnerDay(day)) {
+            DealRollups.accumulate(
+                    result, monthId(tenant, YearMonth.from(day), pipeline), dims, new Document(), figures);
+        }
     }
 }

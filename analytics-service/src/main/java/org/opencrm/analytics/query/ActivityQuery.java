@@ -76,9 +76,8 @@ class ActivityQuery {
             ids.add(ActivityRollups.dueHourId(scope.tenantId(), currentHour));
         }
         String dueHourId = ActivityRollups.dueHourId(scope.tenantId(), currentHour);
-        for (Document rollup : mongo.getCollection(facts.rollups())
-                .find(new Document("_id", new Document("$in", ids)))
-                .projection(new Document(DealRollups.ENTRIES, 1))) {
+        for (Document rollup : RollupReads.entries(
+                mongo.getCollection(facts.rollups()), new Document("_id", new Document("$in", ids)))) {
             boolean dueList = dueHourId.equals(rollup.get("_id"));
             for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
                 Document entry = (Document) value;

@@ -50,9 +50,8 @@ class AppealsQuery {
             days.add(DealRollups.appealsId(scope.tenantId(), day));
         }
         Map<List<String>, Long> counts = new HashMap<>();
-        for (Document rollup : mongo.getCollection(facts.rollups())
-                .find(new Document("_id", new Document("$in", days)))
-                .projection(new Document(DealRollups.ENTRIES, 1))) {
+        for (Document rollup : RollupReads.entries(
+                mongo.getCollection(facts.rollups()), new Document("_id", new Document("$in", days)))) {
             for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
                 Document entry = (Document) value;
                 Instant hour = entry.getDate(DealRollups.HOUR).toInstant();

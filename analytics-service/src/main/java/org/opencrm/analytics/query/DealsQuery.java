@@ -2,16 +2,21 @@ package org.opencrm.analytics.query;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
+import com.mongodb.client.MongoCollection;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Function;
 import org.bson.Document;
 import org.opencrm.analytics.projection.DealRollups;
 import org.opencrm.analytics.projection.ProjectionCollections;
@@ -24,6 +29,13 @@ import org.springframework.stereotype.Component;
 class DealsQuery {
 
     private static final BigDecimal SECONDS_PER_DAY = BigDecimal.valueOf(86_400);
+
+    /**
+     * Closed-deal documents per reply batch: more than {@link RollupReads#DOCUMENTS_PER_BATCH}, as these are one
+     * department's day (a few hundred entries per hour document at most at 1,000,000 deals, tens per day or month
+     * document), so that a quarter's ~90 documents take a few round trips while a batch stays a few MB in memory.
+     */
+    private static final int CLOSED_PER_BATCH = 16;
 
     private final MongoTemplate mongo;
 
@@ -39,42 +51,52 @@ class DealsQuery {
     }
 
     /**
-     * The report from the rollups ({@link DealRollups}): the closed deals of the period's UTC days (one document
-     * each, read by {@code _id}) and the open pipeline of the owners in scope, summed here. It reads the same
-     * few hundred documents at most whatever the number of deals.
+     * The report from the rollups ({@link DealRollups}): the closed deals of the period from the documents {@link
+     * #documents} names (read by {@code _id}) and the open pipeline of the owners in scope, summed here. What it
+     * reads does not grow with the deals beyond the entries' bound: a UTC day wholly inside one row is one
+     * day document per department (owners x pipelines x currencies), a whole UTC month's inner days one month
+     * document per department, and only the days a row boundary cuts (and the period's edges) are read per hour.
      */
     DealsReport fromRollups(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
         var rollups = mongo.getCollection(facts.rollups());
         Instant start = window.start();
         Instant end = window.end();
-        List<String> days = new ArrayList<>();
-        for (LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
-                day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(end);
-                day = day.plusDays(1)) {
-            days.add(DealRollups.closedId(scope.tenantId(), day));
-        }
         Document entriesOnly = new Document(DealRollups.ENTRIES, 1);
         Map<String, Builder> byPeriod = new TreeMap<>();
-        for (Document rollup :
-                rollups.find(new Document("_id", new Document("$in", days))).projection(entriesOnly)) {
-            for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
-                Document entry = (Document) value;
-                Instant hour = entry.getDate(DealRollups.HOUR).toInstant();
-                if (hour.isBefore(start) || !hour.isBefore(end) || !visible(scope, entry)) {
-                    continue;
-                }
-                var row = byPeriod.computeIfAbsent(window.label(hour), Builder::new);
-                Object currency = entry.get(DealRollups.CURRENCY);
-                long won = Figures.count(entry.get(DealRollups.WON));
-                long lost = Figures.count(entry.get(DealRollups.LOST));
-                if (won > 0) {
-                    row.won += won;
-                    row.cycleSeconds += Figures.count(entry.get(DealRollups.CYCLE_SECONDS));
-                    Figures.add(row.wonAmount, currency, Figures.decimal(entry.get(DealRollups.WON_AMOUNT)));
-                }
-                if (lost > 0) {
-                    row.lost += lost;
-                    Figures.add(row.lostAmount, currency, Figures.decimal(entry.get(DealRollups.LOST_AMOUNT)));
+        Map<String, String> documents = documents(facts, scope, window);
+        if (!documents.isEmpty()) {
+            for (Document rollup : RollupReads.entries(
+                            rollups, new Document("_id", new Document("$in", new ArrayList<>(documents.keySet()))))
+                    .batchSize(CLOSED_PER_BATCH)) {
+                // a day or month lying in one row has its label; a day read per hour has none
+                String whole = documents.get(rollup.getString("_id"));
+                for (Object value :
+                        rollup.get(DealRollups.ENTRIES, new Document()).values()) {
+                    Document entry = (Document) value;
+                    String label = whole;
+                    if (label == null) {
+                        Instant hour = entry.getDate(DealRollups.HOUR).toInstant();
+                        if (hour.isBefore(start) || !hour.isBefore(end)) {
+                            continue;
+                        }
+                        label = window.label(hour);
+                    }
+                    if (!visible(scope, entry)) {
+                        continue;
+                    }
+                    var row = byPeriod.computeIfAbsent(label, Builder::new);
+                    Object currency = entry.get(DealRollups.CURRENCY);
+                    long won = Figures.count(entry.get(DealRollups.WON));
+                    long lost = Figures.count(entry.get(DealRollups.LOST));
+                    if (won > 0) {
+                        row.won += won;
+                        row.cycleSeconds += Figures.count(entry.get(DealRollups.CYCLE_SECONDS));
+                        Figures.add(row.wonAmount, currency, Figures.decimal(entry.get(DealRollups.WON_AMOUNT)));
+                    }
+                    if (lost > 0) {
+                        row.lost += lost;
+                        Figures.add(row.lostAmount, currency, Figures.decimal(entry.get(DealRollups.LOST_AMOUNT)));
+                    }
                 }
             }
         }
@@ -107,6 +129,110 @@ class DealsQuery {
             }
         }
         return report(window, byPeriod, openDeals, value, weighted);
+    }
+
+    /**
+     * The closed-deal documents a report reads, each with the label of the row it lies in, or null for a day read
+     * per hour ({@link #plan}). A caller asking for one department reads that department's documents alone (every
+     * scope sees only that department's entries then); any other caller reads every department's, those that the
+     * months' {@link DealRollups#closedDepartmentsId} documents name, and keeps the entries in scope: a head's or
+     * analyst's own deals may lie in other departments, a manager's in any.
+     */
+    Map<String, String> documents(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
+        Map<String, String> documents = new LinkedHashMap<>();
+        if (scope.kind() == AnalyticsScope.Kind.NONE) {
+            return documents;
+        }
+        MongoCollection<Document> rollups = mongo.getCollection(facts.rollups());
+        String tenant = scope.tenantId();
+        Plan plan = plan(window);
+        Map<YearMonth, List<String>> departments = new HashMap<>();
+        String department = scope.filters().departmentId();
+        if (department == null) {
+            Map<String, YearMonth> lists = new HashMap<>();
+            plan.months().keySet().forEach(month -> lists.put(DealRollups.closedDepartmentsId(tenant, month), month));
+            plan.days()
+                    .keySet()
+                    .forEach(day -> lists.put(
+                            DealRollups.closedDepartmentsId(tenant, YearMonth.from(day)), YearMonth.from(day)));
+            plan.hours()
+                    .forEach(day -> lists.put(
+                            DealRollups.closedDepartmentsId(tenant, YearMonth.from(day)), YearMonth.from(day)));
+            for (Document list : rollups.find(new Document("_id", new Document("$in", new ArrayList<>(lists.keySet()))))
+                    .projection(new Document(DealRollups.ENTRIES, 1))) {
+                var named = departments.computeIfAbsent(lists.get(list.getString("_id")), month -> new ArrayList<>());
+                for (Object value :
+                        list.get(DealRollups.ENTRIES, new Document()).values()) {
+                    named.add(((Document) value).getString(DealRollups.DEPARTMENT));
+                }
+            }
+        }
+        Function<YearMonth, List<String>> of =
+                month -> department != null ? List.of(department) : departments.getOrDefault(month, List.of());
+        plan.months()
+                .forEach((month, label) -> of.apply(month)
+                        .forEach(d -> documents.put(DealRollups.closedMonthId(tenant, month, d), label)));
+        plan.days()
+                .forEach((day, label) -> of.apply(YearMonth.from(day))
+                        .forEach(d -> documents.put(DealRollups.closedDayId(tenant, day, d), label)));
+        plan.hours()
+                .forEach(day -> of.apply(YearMonth.from(day))
+                        .forEach(d -> documents.put(DealRollups.closedHourId(tenant, day, d), null)));
+        return documents;
+    }
+
+    /**
+     * What a period reads: whole UTC months' inner days (with their row's label), UTC days wholly inside one row
+     * (with its label) without hours, the other days per hour.
+     */
+    record Plan(Map<YearMonth, String> months, Map<LocalDate, String> days, List<LocalDate> hours) {}
+
+    /**
+     * A UTC month whose inner days all lie in the period and in one row is read from its month documents, as the
+     * sources report reads them ({@link SourcesQuery#plan}: a row by month or the whole period, in any zone); every
+     * other UTC day of the period that lies wholly inside it and inside one row (all its hours have the row's
+     * label) from its day documents; the rest, the days a row boundary cuts and the period's partial first and
+     * last days, per hour. In UTC every day of the period is whole; in Europe/Berlin by week one day a week is cut
+     * (Sunday, at 22:00 or 23:00 UTC), by day every day.
+     */
+    static Plan plan(QueryWindow window) {
+        Instant start = window.start();
+        Instant end = window.end();
+        Map<YearMonth, String> months = SourcesQuery.plan(window).months();
+        Map<LocalDate, String> days = new LinkedHashMap<>();
+        List<LocalDate> hours = new ArrayList<>();
+        for (LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
+                day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(end);
+                day = day.plusDays(1)) {
+            if (DealRollups.isInnerDay(day) && months.containsKey(YearMonth.from(day))) {
+                continue;
+            }
+            Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant dayEnd = dayStart.plus(1, ChronoUnit.DAYS);
+            String label = dayStart.isBefore(start) || dayEnd.isAfter(end) ? null : oneRow(window, dayStart, dayEnd);
+            if (label != null) {
+                days.put(day, label);
+            } else {
+                hours.add(day);
+            }
+        }
+        return new Plan(months, days, hours);
+    }
+
+    /** The label of the one row all hours of a UTC day lie in, or null when a row boundary cuts the day. */
+    private static String oneRow(QueryWindow window, Instant dayStart, Instant dayEnd) {
+        String label = window.label(dayStart);
+        // labels only grow with time, so without an offset change inside the day the first and last hour decide
+        var change = window.zone().getRules().nextTransition(dayStart);
+        boolean shifts = change != null && change.getInstant().isBefore(dayEnd);
+        for (Instant hour = shifts ? dayStart.plus(1, ChronoUnit.HOURS) : dayEnd.minus(1, ChronoUnit.HOURS);
+                hour.isBefore(dayEnd);
+                hour = hour.plus(1, ChronoUnit.HOURS)) {
+            if (!window.label(hour).equals(label)) {
+                return null;
+            }
+        }
+        return label;
     }
 
     private static boolean visible(AnalyticsScope scope, Document entry) {

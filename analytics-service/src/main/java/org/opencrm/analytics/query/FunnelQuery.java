@@ -4,13 +4,18 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import org.bson.Document;
 import org.opencrm.analytics.projection.DealRollups;
@@ -27,8 +32,9 @@ import org.springframework.stereotype.Component;
  * facts); and the moves out of the stage in the period with the time deals-service measured in it, the median
  * from durations kept to 3 significant digits ({@link FunnelRollups#bucket}), as the activity report's first responses.
  *
- * <p>Read from the rollups ({@link FunnelRollups}: the period's UTC days by {@code _id}), or for a zone whose days
- * do not start on whole UTC hours aggregated from the history facts by the same definitions.
+ * <p>Read from the rollups ({@link FunnelRollups}: the period's UTC months, days and blocks of hours by {@code _id},
+ * {@link #plan}), or for a zone whose days do not start on whole UTC hours aggregated from the history facts by the
+ * same definitions.
  */
 @Component
 class FunnelQuery {
@@ -47,69 +53,390 @@ class FunnelQuery {
     }
 
     /**
-     * The report from the funnel rollups: one document per UTC day and pipeline of the period, whatever the deal
-     * count.
+     * The report from the funnel rollups ({@link #plan}: month documents for whole UTC months inside one row, day
+     * documents for whole UTC days, the hours of a block only where a row or the period starts or ends inside a UTC
+     * day), whatever the deal count. Every figure is a sum, so a document may be subtracted as well as added: a
+     * day a row boundary cuts is its day document less the hours on the boundary's other side, added to those
+     * hours' own row.
      */
     FunnelReport fromRollups(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
+        Plan plan = plan(window);
+        String tenant = scope.tenantId();
+        String pipeline = scope.filters().pipelineId();
+        var rollups = mongo.getCollection(facts.rollups());
+        // month documents first and one per reply: at 1,000,000 deals a year one holds ~400,000 histogram figures
+        // (~7 MB of BSON, several times that decoded), too many for the service's heap four at a time (RollupReads)
+        List<Document> months = new ArrayList<>();
+        List<Document> filters = new ArrayList<>();
+        if (pipeline != null) {
+            List<String> monthIds = new ArrayList<>();
+            plan.months().keySet().forEach(month -> monthIds.add(FunnelRollups.monthId(tenant, month, pipeline)));
+            List<String> ids = new ArrayList<>();
+            plan.days().keySet().forEach(day -> ids.add(FunnelRollups.dayId(tenant, day, pipeline)));
+            plan.blocks().forEach(block -> ids.add(FunnelRollups.hoursId(tenant, block, pipeline)));
+            if (!monthIds.isEmpty()) {
+                months.add(new Document("_id", new Document("$in", monthIds)));
+            }
+            if (!ids.isEmpty()) {
+                filters.add(new Document("_id", new Document("$in", ids)));
+            }
+        } else {
+            // every pipeline's documents of a run of consecutive months, days or blocks: one _id range (ids sort
+            // by time, then pipeline)
+            ranges(FunnelRollups.monthPrefix(tenant), plan.months().keySet(), YearMonth::plusMonths, months);
+            ranges(FunnelRollups.dayPrefix(tenant), plan.days().keySet(), LocalDate::plusDays, filters);
+            ranges(
+                    FunnelRollups.hoursPrefix(tenant),
+                    plan.blocks(),
+                    (block, n) -> block.plus(n * FunnelRollups.BLOCK_HOURS, ChronoUnit.HOURS),
+                    FunnelRollups::blockName,
+                    filters);
+        }
+        List<Iterable<Document>> reads = new ArrayList<>();
+        months.forEach(filter -> reads.add(RollupReads.entries(rollups, filter).batchSize(1)));
+        filters.forEach(filter -> reads.add(RollupReads.entries(rollups, filter)));
+        // net sums per row and entry dimensions (the cohort's and exits' counts), and per row the histogram
+        Map<Group, long[]> sums = new HashMap<>();
+        Map<List<String>, Map<Long, long[]>> histograms = new HashMap<>();
+        Map<String, FunnelRollups.Key> visible = new HashMap<>();
+        FunnelRollups.Key hidden = new FunnelRollups.Key(null, null, null, null, null, 0, null);
+        String hoursPrefix = FunnelRollups.hoursPrefix(tenant);
+        String dayPrefix = FunnelRollups.dayPrefix(tenant);
+        String monthPrefix = FunnelRollups.monthPrefix(tenant);
+        Set<String> blocks = new HashSet<>();
+        plan.blocks().forEach(block -> blocks.add(FunnelRollups.blockName(block)));
+        for (Iterable<Document> read : reads) {
+            for (Document rollup : read) {
+                String id = rollup.getString("_id");
+                List<Use> whole = null;
+                boolean hourly = false;
+                if (id.startsWith(monthPrefix)) {
+                    whole = plan.months().get(YearMonth.parse(period(id, monthPrefix)));
+                } else if (id.startsWith(dayPrefix)) {
+                    whole = plan.days().get(LocalDate.parse(period(id, dayPrefix)));
+                } else if (id.startsWith(hoursPrefix)) {
+                    // a block's id, not a whole day's as before 2026-11-23 (a version built then is rebuilt)
+                    hourly = blocks.contains(period(id, hoursPrefix));
+                }
+                if (whole == null && !hourly) {
+                    continue;
+                }
+                for (var keyed : rollup.get(DealRollups.ENTRIES, new Document()).entrySet()) {
+                    String key = keyed.getKey();
+                    List<Use> uses = whole;
+                    String dims = key;
+                    if (hourly) {
+                        int bar = key.indexOf('|');
+                        uses = plan.hours().get(Instant.ofEpochSecond(Long.parseLong(key.substring(0, bar))));
+                        dims = key.substring(bar + 1);
+                    }
+                    if (uses == null) {
+                        continue;
+                    }
+                    var parsed = visible.computeIfAbsent(dims, d -> {
+                        var k = FunnelRollups.Key.parse(d);
+                        return scope.canSeeRecord(k.ownerId(), k.departmentId(), k.pipelineId()) ? k : hidden;
+                    });
+                    if (parsed == hidden) {
+                        continue;
+                    }
+                    Document entry = (Document) keyed.getValue();
+                    for (Use use : uses) {
+                        long[] counts =
+                                sums.computeIfAbsent(new Group(use.label(), dims), g -> new long[COUNTS.size()]);
+                        Map<Long, long[]> histogram = null;
+                        for (var figure : entry.entrySet()) {
+                            String name = figure.getKey();
+                            long value = use.sign() * Figures.count(figure.getValue());
+                            int at = COUNTS.indexOf(name);
+                            if (at >= 0) {
+                                counts[at] += value;
+                                continue;
+                            }
+                            if (histogram == null) {
+                                histogram = histograms.computeIfAbsent(
+                                        java.util.Arrays.asList(use.label(), parsed.pipelineId(), parsed.stage()),
+                                        r -> new HashMap<>());
+                            }
+                            if (name.startsWith(FunnelRollups.BUCKET_SUM)) {
+                                histogram
+                                        .computeIfAbsent(
+                                                Long.parseLong(name.substring(FunnelRollups.BUCKET_SUM.length())),
+                                                b -> new long[2])[1] += value;
+                            } else if (name.startsWith(FunnelRollups.BUCKET)) {
+                                histogram
+                                        .computeIfAbsent(
+                                                Long.parseLong(name.substring(FunnelRollups.BUCKET.length())),
+                                                b -> new long[2])[0] += value;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        Map<List<String>, Builder> rows = new LinkedHashMap<>();
+        sums.forEach((group, counts) -> {
+            for (int i = 0; i < COUNTS.size(); i++) {
+                // a negative count would mean the plan subtracted what it did not add
+                if (counts[i] < 0 && i != SECONDS_AT) {
+                    throw new IllegalStateException(
+                            "the funnel's rollups summed to " + counts[i] + " " + COUNTS.get(i));
+                }
+            }
+            long entered = counts[0];
+            long exits = counts[4];
+            if (entered == 0 && exits == 0) {
+                return;
+            }
+            var key = visible.get(group.dims());
+            var row = row(rows, group.label(), key.pipelineId(), key.stage());
+            if (entered > 0) {
+                row.addCohort(key.position(), key.stageKind(), entered, counts[1], counts[2], counts[3]);
+            }
+            if (exits > 0) {
+                row.addExits(key.position(), key.stageKind(), exits, counts[SECONDS_AT]);
+            }
+        });
+        histograms.forEach((row, buckets) -> buckets.forEach((bucket, figures) -> {
+            if (figures[0] == 0 && figures[1] == 0) {
+                return;
+            }
+            Builder builder = rows.get(row);
+            if (builder == null || figures[0] <= 0) {
+                throw new IllegalStateException(
+                        "the funnel's rollups summed to " + figures[0] + " moves of " + bucket + " s in " + row);
+            }
+            builder.duration(bucket, figures[0], figures[1]);
+        }));
+        return report(window, rows);
+    }
+
+    /** An entry's counts, in this order (the histogram's figures aside). */
+    private static final List<String> COUNTS = List.of(
+            FunnelRollups.ENTERED,
+            FunnelRollups.FORWARD,
+            DealRollups.WON,
+            DealRollups.LOST,
+            FunnelRollups.EXITS,
+            FunnelRollups.SECONDS);
+
+    private static final int SECONDS_AT = 5;
+
+    /** The month, day or block a document's id names after its kind's prefix. */
+    private static String period(String id, String prefix) {
+        return id.substring(prefix.length(), id.indexOf('|', prefix.length()));
+    }
+
+    /** Net figures of one row and one entry's dimensions (its key without the hour). */
+    private record Group(String label, String dims) {}
+
+    private static <T> void ranges(
+            String prefix,
+            java.util.Collection<T> periods,
+            java.util.function.BiFunction<T, Integer, T> plus,
+            List<Document> filters) {
+        ranges(prefix, periods, plus, Object::toString, filters);
+    }
+
+    /** One {@code _id} range per run of consecutive periods: every pipeline's documents of those periods. */
+    private static <T> void ranges(
+            String prefix,
+            java.util.Collection<T> periods,
+            java.util.function.BiFunction<T, Integer, T> plus,
+            java.util.function.Function<T, String> name,
+            List<Document> filters) {
+        T first = null;
+        T next = null;
+        for (T period : periods) {
+            if (first != null && !period.equals(next)) {
+                filters.add(range(prefix, name.apply(first), name.apply(next)));
+                first = null;
+            }
+            if (first == null) {
+                first = period;
+            }
+            next = plus.apply(period, 1);
+        }
+        if (first != null) {
+            filters.add(range(prefix, name.apply(first), name.apply(next)));
+        }
+    }
+
+    private static Document range(String prefix, String first, String after) {
+        return new Document("_id", new Document("$gte", prefix + first + "|").append("$lt", prefix + after + "|"));
+    }
+
+    /** Where a document's figures, or an hour's, go: added to a row (its label) or subtracted from it. */
+    record Use(String label, int sign) {}
+
+    /**
+     * The documents a period reads and where each goes: month documents ({@link FunnelRollups#monthId}) and day
+     * documents ({@link FunnelRollups#dayId}) whole, and the hours of the blocks ({@link FunnelRollups#hoursId})
+     * holding {@code hours}, each hour's entries where it says.
+     */
+    record Plan(Map<YearMonth, List<Use>> months, Map<LocalDate, List<Use>> days, Map<Instant, List<Use>> hours) {
+
+        /** The hourly documents read: the blocks holding {@link #hours}. */
+        java.util.SortedSet<Instant> blocks() {
+            var blocks = new java.util.TreeSet<Instant>();
+            hours.keySet().forEach(hour -> blocks.add(FunnelRollups.blockOf(hour)));
+            return blocks;
+        }
+
+        /** What the plan reads, in documents weighted by their kind's estimated entries (a day document 10). */
+        int cost() {
+            return months.size() * MONTH_SIZE + days.size() * DAY_SIZE + blocks().size() * BLOCK_SIZE;
+        }
+    }
+
+    /**
+     * The estimated entries of a document, relative (a day document 10): at 1,000,000 deals a year one pipeline's
+     * day holds ~350 (owners x stages), the month of its inner days about as many or up to twice, and a block of
+     * hours ~244 an hour (docs/analytics.md).
+     */
+    private static final int DAY_SIZE = 10;
+
+    private static final int MONTH_SIZE = 20;
+    private static final int BLOCK_SIZE = 7 * FunnelRollups.BLOCK_HOURS;
+
+    /**
+     * The documents a period reads: per UTC month, either its month document (its inner days in one row) or not,
+     * whichever reads less; per UTC day, whatever the month document does not already give its rows: its day
+     * document and, where a row boundary or the period's start or end cuts the day, the hours on the other side of
+     * the cut, subtracted from the day's row and added to their own (or, where cheaper, the day's hours alone). The
+     * inner days of a UTC month lie inside the same month of every zone (offsets are under a day), so a year by
+     * month reads 12 month documents and ~40 day documents in any zone, and the blocks of the hours on each
+     * boundary's shorter side: none in UTC, one per boundary in Europe/Berlin (22:00 or 23:00 UTC), 3-4 where a
+     * zone's months start mid-way through a UTC day (Los Angeles, Auckland). Computed from the window alone, not
+     * from the data.
+     */
+    static Plan plan(QueryWindow window) {
         Instant start = window.start();
         Instant end = window.end();
         LocalDate firstDay = LocalDate.ofInstant(start, ZoneOffset.UTC);
-        LocalDate afterLastDay =
-                LocalDate.ofInstant(end.minusNanos(1), ZoneOffset.UTC).plusDays(1);
-        Document ids;
-        String pipeline = scope.filters().pipelineId();
-        if (pipeline != null) {
-            List<String> days = new ArrayList<>();
-            for (LocalDate day = firstDay; day.isBefore(afterLastDay); day = day.plusDays(1)) {
-                days.add(FunnelRollups.funnelId(scope.tenantId(), day, pipeline));
+        LocalDate lastDay = LocalDate.ofInstant(end.minusNanos(1), ZoneOffset.UTC);
+        Plan plan = new Plan(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+        for (YearMonth month = YearMonth.from(firstDay);
+                !month.isAfter(YearMonth.from(lastDay));
+                month = month.plusMonths(1)) {
+            Map<LocalDate, String[]> labels = new LinkedHashMap<>();
+            for (LocalDate day = month.atDay(1); !day.isAfter(month.atEndOfMonth()); day = day.plusDays(1)) {
+                labels.put(day, hourLabels(window, day, start, end));
             }
-            ids = new Document("$in", days);
-        } else {
-            String prefix = FunnelRollups.funnelPrefix(scope.tenantId());
-            ids = new Document("$gte", prefix + firstDay).append("$lt", prefix + afterLastDay);
+            Plan without = monthPlan(month, labels, null);
+            String common = mostCommonInnerLabel(labels);
+            Plan with = common == null ? null : monthPlan(month, labels, common);
+            Plan chosen = with != null && with.cost() < without.cost() ? with : without;
+            plan.months().putAll(chosen.months());
+            plan.days().putAll(chosen.days());
+            plan.hours().putAll(chosen.hours());
         }
-        Map<List<String>, Builder> rows = new LinkedHashMap<>();
-        // the hours of a period share a few labels: computed once per hour, not per entry
-        Map<Instant, String> labels = new HashMap<>();
-        for (Document rollup : mongo.getCollection(facts.rollups())
-                .find(new Document("_id", ids))
-                .projection(new Document(DealRollups.ENTRIES, 1))) {
-            for (var keyed : rollup.get(DealRollups.ENTRIES, new Document()).entrySet()) {
-                var key = FunnelRollups.Key.parse(keyed.getKey());
-                Document entry = (Document) keyed.getValue();
-                Instant hour = key.hour();
-                if (hour.isBefore(start)
-                        || !hour.isBefore(end)
-                        || !scope.canSeeRecord(key.ownerId(), key.departmentId(), key.pipelineId())) {
-                    continue;
-                }
-                var row = row(rows, labels.computeIfAbsent(hour, window::label), key.pipelineId(), key.stage());
-                int position = key.position();
-                String stageKind = key.stageKind();
-                long entered = Figures.count(entry.get(FunnelRollups.ENTERED));
-                if (entered > 0) {
-                    row.addCohort(
-                            position,
-                            stageKind,
-                            entered,
-                            Figures.count(entry.get(FunnelRollups.FORWARD)),
-                            Figures.count(entry.get(DealRollups.WON)),
-                            Figures.count(entry.get(DealRollups.LOST)));
-                }
-                long exits = Figures.count(entry.get(FunnelRollups.EXITS));
-                if (exits > 0) {
-                    row.addExits(position, stageKind, exits, Figures.count(entry.get(FunnelRollups.SECONDS)));
-                    entry.forEach((name, count) -> {
-                        if (name.startsWith(FunnelRollups.BUCKET) && !name.startsWith(FunnelRollups.BUCKET_SUM)) {
-                            String bucket = name.substring(FunnelRollups.BUCKET.length());
-                            long sum = Figures.count(entry.get(FunnelRollups.BUCKET_SUM + bucket));
-                            row.duration(Long.parseLong(bucket), Figures.count(count), sum);
-                        }
-                    });
-                }
+        return plan;
+    }
+
+    /** The row of each UTC hour of a day, null for an hour outside the period. */
+    private static String[] hourLabels(QueryWindow window, LocalDate day, Instant start, Instant end) {
+        String[] labels = new String[24];
+        Instant first = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant last = first.plus(23, ChronoUnit.HOURS);
+        if (!first.isBefore(end) || last.isBefore(start)) {
+            return labels;
+        }
+        if (!first.isBefore(start) && last.isBefore(end)) {
+            // rows are intervals of time: the same row at both ends is the same row all day
+            String label = window.label(first);
+            if (label.equals(window.label(last))) {
+                java.util.Arrays.fill(labels, label);
+                return labels;
             }
         }
-        return report(window, rows);
+        for (int hour = 0; hour < 24; hour++) {
+            Instant at = first.plus(hour, ChronoUnit.HOURS);
+            labels[hour] = at.isBefore(start) || !at.isBefore(end) ? null : window.label(at);
+        }
+        return labels;
+    }
+
+    /** The row most of the month's inner days' hours fall in, or null when none is in the period. */
+    private static String mostCommonInnerLabel(Map<LocalDate, String[]> labels) {
+        Map<String, Integer> hours = new LinkedHashMap<>();
+        labels.forEach((day, rows) -> {
+            if (DealRollups.isInnerDay(day)) {
+                for (String row : rows) {
+                    if (row != null) {
+                        hours.merge(row, 1, Integer::sum);
+                    }
+                }
+            }
+        });
+        String common = null;
+        for (var row : hours.entrySet()) {
+            if (common == null || row.getValue() > hours.get(common)) {
+                common = row.getKey();
+            }
+        }
+        return common;
+    }
+
+    /**
+     * A month's documents with its month document's entries going to {@code monthRow} (null: no month document):
+     * every inner day then starts out in that row, every other day in none, and each day adds what turns that
+     * into its hours' rows, reading as little as it can (its day document moving the whole day to the row of most
+     * of its hours, then the hours that differ; or those hours alone).
+     */
+    private static Plan monthPlan(YearMonth month, Map<LocalDate, String[]> labels, String monthRow) {
+        Plan plan = new Plan(new TreeMap<>(), new TreeMap<>(), new TreeMap<>());
+        if (monthRow != null) {
+            plan.months().put(month, List.of(new Use(monthRow, 1)));
+        }
+        labels.forEach((day, rows) -> {
+            String given = monthRow != null && DealRollups.isInnerDay(day) ? monthRow : null;
+            String best = given;
+            int bestCost = blocksApart(rows, given) * BLOCK_SIZE;
+            for (String row : new java.util.LinkedHashSet<>(java.util.Arrays.asList(rows))) {
+                int cost = DAY_SIZE + blocksApart(rows, row) * BLOCK_SIZE;
+                if (!Objects.equals(row, given) && cost < bestCost) {
+                    best = row;
+                    bestCost = cost;
+                }
+            }
+            if (!Objects.equals(best, given)) {
+                plan.days().put(day, uses(given, best));
+            }
+            Instant first = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+            for (int hour = 0; hour < 24; hour++) {
+                if (!Objects.equals(rows[hour], best)) {
+                    plan.hours().put(first.plus(hour, ChronoUnit.HOURS), uses(best, rows[hour]));
+                }
+            }
+        });
+        return plan;
+    }
+
+    /** The blocks of a day holding an hour whose row is not {@code row}. */
+    private static int blocksApart(String[] rows, String row) {
+        int blocks = 0;
+        for (int block = 0; block < 24; block += FunnelRollups.BLOCK_HOURS) {
+            for (int hour = block; hour < block + FunnelRollups.BLOCK_HOURS; hour++) {
+                if (!Objects.equals(rows[hour], row)) {
+                    blocks++;
+                    break;
+                }
+            }
+        }
+        return blocks;
+    }
+
+    /** Out of one row (none: null) into another. */
+    private static List<Use> uses(String from, String to) {
+        List<Use> uses = new ArrayList<>(2);
+        if (from != null) {
+            uses.add(new Use(from, -1));
+        }
+        if (to != null) {
+            uses.add(new Use(to, 1));
+        }
+        return uses;
     }
 
     /**

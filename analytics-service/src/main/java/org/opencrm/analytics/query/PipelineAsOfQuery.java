@@ -59,11 +59,12 @@ class PipelineAsOfQuery {
         Document entriesOnly = new Document(DealRollups.ENTRIES, 1);
         Map<List<Object>, Sum> sums = new HashMap<>();
         String monthPrefix = DealRollups.asOfMonthPrefix(scope.tenantId());
-        for (Document rollup : rollups.find(new Document(
+        for (Document rollup : RollupReads.entries(
+                rollups,
+                new Document(
                         "_id",
                         new Document("$gte", monthPrefix)
-                                .append("$lt", DealRollups.asOfMonthId(scope.tenantId(), month))))
-                .projection(entriesOnly)) {
+                                .append("$lt", DealRollups.asOfMonthId(scope.tenantId(), month))))) {
             addAll(rollup, scope, null, sums);
         }
         List<String> days = new ArrayList<>();
@@ -71,8 +72,7 @@ class PipelineAsOfQuery {
             days.add(DealRollups.asOfDayId(scope.tenantId(), day));
         }
         if (!days.isEmpty()) {
-            for (Document rollup :
-                    rollups.find(new Document("_id", new Document("$in", days))).projection(entriesOnly)) {
+            for (Document rollup : RollupReads.entries(rollups, new Document("_id", new Document("$in", days)))) {
                 addAll(rollup, scope, null, sums);
             }
         }

@@ -56,7 +56,6 @@ class SourcesQuery {
         Instant start = window.start();
         Instant end = window.end();
         Plan plan = plan(window);
-        Document entriesOnly = new Document(DealRollups.ENTRIES, 1);
         Map<String, String> createdMonths = new HashMap<>();
         List<String> createdIds = new ArrayList<>();
         plan.months().forEach((month, label) -> {
@@ -65,8 +64,7 @@ class SourcesQuery {
             createdIds.add(id);
         });
         plan.days().forEach(day -> createdIds.add(DealRollups.createdId(scope.tenantId(), day)));
-        for (Document rollup : rollups.find(new Document("_id", new Document("$in", createdIds)))
-                .projection(entriesOnly)) {
+        for (Document rollup : RollupReads.entries(rollups, new Document("_id", new Document("$in", createdIds)))) {
             String monthLabel = createdMonths.get(rollup.getString("_id"));
             for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
                 Document entry = (Document) value;
@@ -104,8 +102,7 @@ class SourcesQuery {
                 leadIds.add(id);
             });
             plan.days().forEach(day -> leadIds.add(DealRollups.leadsId(scope.tenantId(), day)));
-            for (Document rollup : rollups.find(new Document("_id", new Document("$in", leadIds)))
-                    .projection(entriesOnly)) {
+            for (Document rollup : RollupReads.entries(rollups, new Document("_id", new Document("$in", leadIds)))) {
                 String monthLabel = leadMonths.get(rollup.getString("_id"));
                 for (Object value :
                         rollup.get(DealRollups.ENTRIES, new Document()).values()) {

@@ -6,7 +6,10 @@ import static org.opencrm.analytics.query.ReportCases.window;
 
 import java.math.BigDecimal;
 import java.time.Instant;
+import java.time.LocalDate;
+import java.time.YearMonth;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.Set;
 import java.util.UUID;
@@ -62,15 +65,114 @@ class FunnelRollupsExactnessTest {
                 window("2026-03-01", "2026-04-30", "UTC", Granularity.DAY),
                 window("2026-03-09", "2026-04-19", "Europe/Berlin", Granularity.WEEK),
                 window("2026-02-15", "2026-05-31", "Pacific/Auckland", Granularity.MONTH),
-                window("2026-03-20", "2026-03-27", "America/New_York", Granularity.DAY));
+                window("2026-03-20", "2026-03-27", "America/New_York", Granularity.DAY),
+                // the bench's call in the histories' months: a quarter by month from and to the middle of a month
+                window("2026-02-14", "2026-05-16", "Europe/Berlin", Granularity.MONTH),
+                // one row from mid-March to mid-April: month documents less the days and hours outside it
+                window("2026-03-10", "2026-04-20", "Europe/Berlin", null),
+                // a year by month where the zone's months start inside the UTC months' first days
+                window("2025-06-01", "2026-05-31", "America/New_York", Granularity.MONTH),
+                // days starting at half past a UTC hour: answered from the facts
+                window("2026-03-01", "2026-04-30", "Asia/Kolkata", Granularity.MONTH));
+        assertThat(windows)
+                .filteredOn(w -> !w.daysStartOnWholeHours())
+                .extracting(w -> w.zone().getId())
+                .containsExactly("Asia/Kolkata");
 
-        var rows = exactness.assertRollupsGiveTheFacts(scopes, windows, funnel::fromFacts, funnel::fromRollups).stream()
+        var rows = exactness.assertRollupsGiveTheFacts(scopes, windows, funnel::fromFacts, funnel::run).stream()
                 .flatMap(report -> report.rows().stream())
                 .toList();
         long entered = rows.stream().mapToLong(FunnelReport.Row::entered).sum();
         long exits = rows.stream().mapToLong(FunnelReport.Row::exits).sum();
         assertThat(entered).as("the histories enter stages in the windows").isGreaterThan(300);
         assertThat(exits).as("and leave them").isGreaterThan(300);
+        // the windows read month documents, subtract days and hours from them and add hours to other rows
+        var quarter = FunnelQuery.plan(windows.get(5));
+        assertThat(quarter.months()).hasSize(2);
+        assertThat(quarter.hours()).isNotEmpty();
+        var midMonths = FunnelQuery.plan(windows.get(6));
+        assertThat(midMonths.months()).hasSize(2);
+        assertThat(midMonths.days().values()).anyMatch(uses -> uses.getFirst().sign() < 0);
+        assertThat(midMonths.hours().values()).anyMatch(uses -> uses.getFirst().sign() > 0);
+        assertThat(FunnelQuery.plan(windows.get(7)).months()).hasSize(12);
+    }
+
+    /**
+     * The bench's call (a quarter by month in Europe/Berlin, whose months start at 22:00 or 23:00 UTC on the UTC
+     * months' last days): 3 month documents, 20 day documents and 5 blocks of hours instead of 92 days' hours.
+     */
+    @Test
+    void aQuarterByMonthInBerlinReadsMonthsDaysAndOnlyTheHoursOnEachBoundarysOtherSide() {
+        var plan = FunnelQuery.plan(window("2026-08-24", "2026-11-22", "Europe/Berlin", Granularity.MONTH));
+        assertThat(plan.months().keySet())
+                .extracting(YearMonth::toString)
+                .containsExactly("2026-09", "2026-10", "2026-11");
+        // August's days in the period, September's and October's first and last, November's first and, subtracted
+        // from its month document, those after the period
+        assertThat(plan.days().keySet())
+                .extracting(LocalDate::toString)
+                .containsExactly(
+                        "2026-08-24",
+                        "2026-08-25",
+                        "2026-08-26",
+                        "2026-08-27",
+                        "2026-08-28",
+                        "2026-08-29",
+                        "2026-08-30",
+                        "2026-08-31",
+                        "2026-09-01",
+                        "2026-09-30",
+                        "2026-10-01",
+                        "2026-10-31",
+                        "2026-11-01",
+                        "2026-11-23",
+                        "2026-11-24",
+                        "2026-11-25",
+                        "2026-11-26",
+                        "2026-11-27",
+                        "2026-11-28",
+                        "2026-11-29");
+        assertThat(plan.days().get(LocalDate.parse("2026-11-23"))).containsExactly(new FunnelQuery.Use("2026-11", -1));
+        // the period's first hours, each month's first hours (22:00, after the clocks went back 23:00 UTC) and the
+        // hour after the period
+        assertThat(plan.hours())
+                .containsExactly(
+                        entry("2026-08-23T22:00:00Z", use("2026-08", 1)),
+                        entry("2026-08-23T23:00:00Z", use("2026-08", 1)),
+                        entry("2026-08-31T22:00:00Z", use("2026-08", -1), use("2026-09", 1)),
+                        entry("2026-08-31T23:00:00Z", use("2026-08", -1), use("2026-09", 1)),
+                        entry("2026-09-30T22:00:00Z", use("2026-09", -1), use("2026-10", 1)),
+                        entry("2026-09-30T23:00:00Z", use("2026-09", -1), use("2026-10", 1)),
+                        entry("2026-10-31T23:00:00Z", use("2026-10", -1), use("2026-11", 1)),
+                        entry("2026-11-22T23:00:00Z", use("2026-11", -1)));
+        assertThat(plan.blocks())
+                .extracting(FunnelRollups::blockName)
+                .containsExactly("2026-08-23T21", "2026-08-31T21", "2026-09-30T21", "2026-10-31T21", "2026-11-22T21");
+
+        // a year by month: 12 month documents, a few dozen days, and the blocks of the hours on each boundary's
+        // shorter side: one block a boundary in Berlin (1-2 hours), 3 in Los Angeles (7-8 hours), 4 in Auckland
+        // (11-12 hours), none in UTC
+        Map<String, Integer> blocks =
+                Map.of("UTC", 0, "Europe/Berlin", 14, "America/Los_Angeles", 42, "Pacific/Auckland", 56);
+        blocks.forEach((zone, count) -> {
+            var year = FunnelQuery.plan(window("2025-11-23", "2026-11-22", zone, Granularity.MONTH));
+            assertThat(year.months()).as(zone).hasSize(12);
+            assertThat(year.days()).as(zone).hasSizeLessThan(60);
+            assertThat(year.blocks()).as(zone).hasSize(count);
+        });
+        // by day in UTC: one day document a day, no hours
+        var daily = FunnelQuery.plan(window("2026-03-01", "2026-03-31", "UTC", Granularity.DAY));
+        assertThat(daily.months()).isEmpty();
+        assertThat(daily.days()).hasSize(31);
+        assertThat(daily.hours()).isEmpty();
+    }
+
+    private static Map.Entry<Instant, List<FunnelQuery.Use>> entry(String hour, FunnelQuery.Use... uses) {
+        return Map.entry(Instant.parse(hour), List.of(uses));
+    }
+
+    private static FunnelQuery.Use use(String label, int sign) {
+        return new FunnelQuery.Use(label, sign);
     }
 
     /**
