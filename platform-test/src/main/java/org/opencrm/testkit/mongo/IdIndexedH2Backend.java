@@ -4,6 +4,9 @@ import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.KeyValue;
 import de.bwaldvogel.mongo.backend.QueryParameters;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -34,6 +37,11 @@ import org.h2.mvstore.MVStore;
  * read from the collection's map, which MVStore keeps sorted by {@code _id}, instead of by a scan of the whole
  * collection; every document found still goes through the whole filter. Ranges of other kinds scan, as the stock
  * backend does.
+ *
+ * <p>Unique indexes (the {@code _id} index among them) order their keys by value ({@link IndexKeyOrder}), not by
+ * their Java serialization as the stock backend's do. A file's index maps written in the stock order are emptied
+ * when the file is opened here and rebuilt from the documents, once; the documents themselves are stored as the
+ * stock backend stores them. The stock backend cannot use the index maps of a file written here.
  */
 public final class IdIndexedH2Backend extends H2Backend {
 
@@ -43,6 +51,12 @@ public final class IdIndexedH2Backend extends H2Backend {
     private static final String META_MAP_PREFIX = "meta.";
 
     private static final int SCAN_RETENTION_MILLIS = 10 * 60 * 1000;
+
+    /**
+     * The index maps built completely in value order (map name -> true). ':' is in no database's name, so dropping
+     * a database never removes this map.
+     */
+    private static final String VALUE_ORDERED_INDEXES = "testkit:value-ordered-indexes";
 
     // no initializer: the super constructor already queries while it opens the databases a file holds, and an
     // initializer would run after it and drop what was counted
@@ -96,6 +110,28 @@ public final class IdIndexedH2Backend extends H2Backend {
             MVMap<String, Object> meta = getMvStore().openMap(META_MAP_PREFIX + fullName);
             return new IdIndexedCollection(this, collectionName, options, data, meta, cursorRegistry);
         }
+
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(
+                String collectionName, String indexName, List<IndexKey> keys, boolean sparse) {
+            // the stock backend's map name, so dropping the index or the database removes this map
+            String mapName = getFullCollectionNamespace(collectionName) + "._index_" + indexName;
+            MVMap<KeyValue, Object> positions =
+                    getMvStore().openMap(mapName, new MVMap.Builder<KeyValue, Object>().keyType(new IndexKeyOrder()));
+            if (!((Object) positions.getKeyType() instanceof IndexKeyOrder)) {
+                throw new IllegalStateException(mapName + " was opened before in the stock order");
+            }
+            if (!positions.isEmpty() && !valueOrderedIndexes().containsKey(mapName)) {
+                // written in the stock order, or its rebuild did not finish: its lookups would miss, so the
+                // collection indexes its documents again (an empty index is filled when added to its collection)
+                positions.clear();
+            }
+            return new ValueOrderedUniqueIndex(positions, mapName, indexName, keys, sparse);
+        }
+    }
+
+    private MVMap<String, Boolean> valueOrderedIndexes() {
+        return getMvStore().openMap(VALUE_ORDERED_INDEXES);
     }
 
     private final class IdIndexedCollection extends H2Collection {
@@ -205,6 +241,15 @@ public final class IdIndexedH2Backend extends H2Backend {
                 return super.createQueryResult(matched, batchSize);
             }
             return ReplyBatches.firstBatch(ClientReplies.copies(matched), batchSize, cursorRegistry);
+        }
+
+        /** Marks a value-ordered index complete once the collection has indexed its documents into it. */
+        @Override
+        public void addIndex(Index<Object> index) {
+            super.addIndex(index);
+            if (index instanceof ValueOrderedUniqueIndex ordered) {
+                valueOrderedIndexes().put(ordered.mapName(), Boolean.TRUE);
+            }
         }
 
         @Override
