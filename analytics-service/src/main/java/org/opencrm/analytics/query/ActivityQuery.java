@@ -76,6 +76,7 @@ class ActivityQuery {
             ids.add(ActivityRollups.dueHourId(scope.tenantId(), currentHour));
         }
         String dueHourId = ActivityRollups.dueHourId(scope.tenantId(), currentHour);
+        var labels = window.labels();
         for (Document rollup : RollupReads.entries(
                 mongo.getCollection(facts.rollups()), new Document("_id", new Document("$in", ids)))) {
             boolean dueList = dueHourId.equals(rollup.get("_id"));
@@ -88,7 +89,7 @@ class ActivityQuery {
                         || !scope.canSeeRep(user, entry.getString(DealRollups.DEPARTMENT), roster)) {
                     continue;
                 }
-                List<String> key = List.of(window.label(at), user == null ? "" : user);
+                List<String> key = List.of(labels.of(at), user == null ? "" : user);
                 long due = Figures.count(entry.get(ActivityRollups.DUE));
                 if (dueList) {
                     // the hour in progress: its tasks one by one, those already due

@@ -49,6 +49,7 @@ class AppealsQuery {
                 day = day.plusDays(1)) {
             days.add(DealRollups.appealsId(scope.tenantId(), day));
         }
+        var labels = window.labels();
         Map<List<String>, Long> counts = new HashMap<>();
         for (Document rollup : RollupReads.entries(
                 mongo.getCollection(facts.rollups()), new Document("_id", new Document("$in", days)))) {
@@ -63,7 +64,7 @@ class AppealsQuery {
                 }
                 String topic = entry.getString(DealRollups.TOPIC);
                 counts.merge(
-                        List.of(window.label(hour), topic == null ? AppealsReport.NO_TOPIC : topic),
+                        List.of(labels.of(hour), topic == null ? AppealsReport.NO_TOPIC : topic),
                         Figures.count(entry.get(DealRollups.APPEALS)),
                         Long::sum);
             }

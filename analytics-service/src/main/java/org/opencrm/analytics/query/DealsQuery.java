@@ -62,6 +62,7 @@ class DealsQuery {
         Instant start = window.start();
         Instant end = window.end();
         Document entriesOnly = new Document(DealRollups.ENTRIES, 1);
+        var labels = window.labels();
         Map<String, Builder> byPeriod = new TreeMap<>();
         Map<String, String> documents = documents(facts, scope, window);
         if (!documents.isEmpty()) {
@@ -79,7 +80,7 @@ class DealsQuery {
                         if (hour.isBefore(start) || !hour.isBefore(end)) {
                             continue;
                         }
-                        label = window.label(hour);
+                        label = labels.of(hour);
                     }
                     if (!visible(scope, entry)) {
                         continue;

@@ -30,13 +30,16 @@ enum Granularity {
         return switch (this) {
             case DAY -> date.format(DateTimeFormatter.ISO_LOCAL_DATE);
             case WEEK ->
-                String.format(
-                        Locale.ROOT,
-                        "%04d-W%02d",
-                        date.get(IsoFields.WEEK_BASED_YEAR),
-                        date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR));
-            case MONTH -> String.format(Locale.ROOT, "%04d-%02d", date.getYear(), date.getMonthValue());
+                padded(date.get(IsoFields.WEEK_BASED_YEAR), 4) + "-W"
+                        + padded(date.get(IsoFields.WEEK_OF_WEEK_BASED_YEAR), 2);
+            case MONTH -> padded(date.getYear(), 4) + "-" + padded(date.getMonthValue(), 2);
         };
+    }
+
+    /** {@code String.format("%0<width>d")} for years 0-9999 without a Formatter (reports label every entry). */
+    private static String padded(int value, int width) {
+        String digits = Integer.toString(value);
+        return digits.length() >= width ? digits : "0".repeat(width - digits.length()) + digits;
     }
 
     String parameterValue() {

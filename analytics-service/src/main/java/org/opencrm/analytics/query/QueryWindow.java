@@ -5,6 +5,8 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Date;
+import java.util.HashMap;
+import java.util.Map;
 import org.bson.Document;
 
 /**
@@ -57,6 +59,29 @@ record QueryWindow(LocalDate from, LocalDate to, ZoneId zone, Granularity granul
         return granularity == null
                 ? wholeLabel()
                 : granularity.label(instant.atZone(zone).toLocalDate());
+    }
+
+    /**
+     * {@link #label} remembered per instant, for one report's loop over rollup entries: the entries of a period share a
+     * few thousand hours, and converting each entry's hour to the caller's zone and formatting it was a fifth to a
+     * third of the deals, sources and appeals reports' time at 1,000,000 deals (JFR, bench B3).
+     */
+    Labels labels() {
+        return new Labels(this);
+    }
+
+    /** The labels of one report's instants; not shared between requests or threads. */
+    static final class Labels {
+        private final QueryWindow window;
+        private final Map<Long, String> byEpochSecond = new HashMap<>();
+
+        private Labels(QueryWindow window) {
+            this.window = window;
+        }
+
+        String of(Instant instant) {
+            return byEpochSecond.computeIfAbsent(instant.getEpochSecond(), second -> window.label(instant));
+        }
     }
 
     /**

@@ -55,6 +55,7 @@ class SourcesQuery {
         var rollups = mongo.getCollection(facts.rollups());
         Instant start = window.start();
         Instant end = window.end();
+        var labels = window.labels();
         Plan plan = plan(window);
         Map<String, String> createdMonths = new HashMap<>();
         List<String> createdIds = new ArrayList<>();
@@ -68,7 +69,7 @@ class SourcesQuery {
             String monthLabel = createdMonths.get(rollup.getString("_id"));
             for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
                 Document entry = (Document) value;
-                String label = monthLabel != null ? monthLabel : labelInPeriod(window, entry, start, end);
+                String label = monthLabel != null ? monthLabel : labelInPeriod(labels, entry, start, end);
                 if (label == null
                         || !scope.canSeeRecord(
                                 entry.getString(DealRollups.OWNER),
@@ -107,7 +108,7 @@ class SourcesQuery {
                 for (Object value :
                         rollup.get(DealRollups.ENTRIES, new Document()).values()) {
                     Document entry = (Document) value;
-                    String label = monthLabel != null ? monthLabel : labelInPeriod(window, entry, start, end);
+                    String label = monthLabel != null ? monthLabel : labelInPeriod(labels, entry, start, end);
                     String leadDepartment = entry.getString(DealRollups.DEPARTMENT);
                     if (label == null
                             || (department != null && !department.equals(leadDepartment))
@@ -165,9 +166,9 @@ class SourcesQuery {
     }
 
     /** The row of a day document's entry (by its hour), or null when the hour is outside the period. */
-    private static String labelInPeriod(QueryWindow window, Document entry, Instant start, Instant end) {
+    private static String labelInPeriod(QueryWindow.Labels labels, Document entry, Instant start, Instant end) {
         Instant hour = entry.getDate(DealRollups.HOUR).toInstant();
-        return hour.isBefore(start) || !hour.isBefore(end) ? null : window.label(hour);
+        return hour.isBefore(start) || !hour.isBefore(end) ? null : labels.of(hour);
     }
 
     /** By aggregating the lead and deal facts: for zones whose days do not start on whole UTC hours. */

@@ -2,6 +2,7 @@ package org.opencrm.analytics.query;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -17,6 +18,12 @@ final class TeamRoster {
 
     private final Map<String, List<String>> membersByDepartment = new HashMap<>();
 
+    /**
+     * {@link #membersOf} per set of departments (the request's own sets): a report asks it for every rollup entry it
+     * reads, and building the set each time was a fifth of the activity report's time at 1,000,000 deals.
+     */
+    private final Map<Set<String>, Set<String>> membersOfDepartments = new HashMap<>();
+
     private TeamRoster() {}
 
     static TeamRoster load(MongoTemplate mongo, ProjectionCollections facts, String tenantId) {
@@ -28,9 +35,12 @@ final class TeamRoster {
         return roster;
     }
 
+    /** The members of these departments (not to be changed by the caller). */
     Set<String> membersOf(Set<String> departments) {
-        Set<String> members = new LinkedHashSet<>();
-        departments.forEach(d -> members.addAll(membersByDepartment.getOrDefault(d, List.of())));
-        return members;
+        return membersOfDepartments.computeIfAbsent(departments, these -> {
+            Set<String> members = new LinkedHashSet<>();
+            these.forEach(d -> members.addAll(membersByDepartment.getOrDefault(d, List.of())));
+            return Collections.unmodifiableSet(members);
+        });
     }
 }
