@@ -211,7 +211,7 @@ final class AnalyticsBench {
                 .setup("fillSeconds", Result.round(fillSeconds))
                 .setup("documents", counts)
                 .setup("database", cluster.mongoDescription())
-                .setup("serviceJavaOptions", String.join(" ", cluster.serviceJavaOptions()))
+                .setup("serviceJavaOptions", String.join(" ", cluster.javaOptionsOf("analytics")))
                 .setup(
                         "queries",
                         selectedQueries().stream()

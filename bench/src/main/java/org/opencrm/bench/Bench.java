@@ -63,6 +63,7 @@ public final class Bench {
             Path out,
             Path root,
             String serviceJavaOpts,
+            String analyticsJavaOpts,
             List<String> footprintApps,
             Duration footprintIdle,
             List<Integer> b2Rates,
@@ -102,6 +103,7 @@ public final class Bench {
                     "out",
                     "root",
                     "service-java-opts",
+                    "analytics-java-opts",
                     "footprint-apps",
                     "footprint-idle",
                     "b2-rates",
@@ -132,6 +134,7 @@ public final class Bench {
                     Path.of(m.getOrDefault("out", "bench/results")),
                     Path.of(m.getOrDefault("root", ".")),
                     m.getOrDefault("service-java-opts", Cluster.DEFAULT_SERVICE_JAVA_OPTS),
+                    m.getOrDefault("analytics-java-opts", Cluster.DEFAULT_ANALYTICS_JAVA_OPTS),
                     List.of(m.getOrDefault("footprint-apps", String.join(",", Footprint.ALL_APPS))
                             .split(",")),
                     Duration.ofMillis((long) (Double.parseDouble(m.getOrDefault("footprint-idle", "5")) * 1000)),
@@ -180,6 +183,7 @@ public final class Bench {
         runInfo.put("command", options.command());
         runInfo.put("machine", Machine.describe());
         runInfo.put("serviceJavaOptions", options.serviceJavaOpts());
+        runInfo.put("analyticsJavaOptions", options.analyticsJavaOpts());
         runInfo.put("database", options.database());
         var report = new Report(options.out(), runInfo);
         var written = new ArrayList<Path>();
@@ -190,7 +194,7 @@ public final class Bench {
                 .roles("ADMIN")
                 .expiresIn(Duration.ofHours(6))
                 .mint();
-        try (var cluster = database(new Cluster(options.root(), work, options.serviceJavaOpts()), options, work);
+        try (var cluster = database(new Cluster(options.root(), work, options.serviceJavaOpts(), options.analyticsJavaOpts()), options, work);
                 var mongo = MongoClients.create(cluster.mongo())) {
             var context = new Context(cluster, options, token, mongo);
             // the services of the load benchmarks start together (B6 starts its own, one at a time)

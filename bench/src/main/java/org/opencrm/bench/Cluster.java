@@ -33,11 +33,15 @@ public final class Cluster implements AutoCloseable {
     /** deploy/local/platform's CRM_SERVICE_JAVA_OPTS default. */
     public static final String DEFAULT_SERVICE_JAVA_OPTS = "-Xms64m -Xmx256m -XX:TieredStopAtLevel=1 -XX:+UseSerialGC";
 
+    /** deploy/local/platform's CRM_ANALYTICS_JAVA_OPTS default: analytics-service's, after the services' options. */
+    public static final String DEFAULT_ANALYTICS_JAVA_OPTS = "-Xmx512m";
+
     public static final Duration READY_TIMEOUT = Duration.ofSeconds(240);
 
     private final Path root;
     private final Path workDir;
     private final List<String> serviceJavaOptions;
+    private final List<String> analyticsJavaOptions;
     private KafkaBrokerProcess kafka;
     private MongoServer mongo;
     private MongoBackend mongoBackend;
@@ -53,10 +57,14 @@ public final class Cluster implements AutoCloseable {
     private final Thread shutdownHook = new Thread(this::close, "cluster-shutdown");
 
     public Cluster(Path root, Path workDir, String serviceJavaOptions) {
+        this(root, workDir, serviceJavaOptions, DEFAULT_ANALYTICS_JAVA_OPTS);
+    }
+
+    public Cluster(Path root, Path workDir, String serviceJavaOptions, String analyticsJavaOptions) {
         this.root = root;
         this.workDir = workDir;
-        this.serviceJavaOptions =
-                Arrays.stream(serviceJavaOptions.trim().split("\\s+")).toList();
+        this.serviceJavaOptions = options(serviceJavaOptions);
+        this.analyticsJavaOptions = options(analyticsJavaOptions);
         // a run stopped with SIGTERM or Ctrl-C (a timeout, an operator) must not leave the broker, Redis and the
         // services running: they are child processes, which the JVM's end does not take along
         Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -218,7 +226,21 @@ public final class Cluster implements AutoCloseable {
 
     /** Starts service {@code name} as the process {@code processName} (not registered; the caller closes it). */
     public ServiceProcess launch(String processName, String name) {
-        return launch(processName, name, List.of(), Map.of(), serviceJavaOptions);
+        return launch(processName, name, List.of(), Map.of(), javaOptionsOf(name));
+    }
+
+    /** The JVM options service {@code name} starts with: the services' own, then analytics-service's. */
+    List<String> javaOptionsOf(String name) {
+        if (!name.equals("analytics")) {
+            return serviceJavaOptions;
+        }
+        var options = new ArrayList<String>(serviceJavaOptions);
+        options.addAll(analyticsJavaOptions);
+        return List.copyOf(options);
+    }
+
+    private static List<String> options(String line) {
+        return line.isBlank() ? List.of() : Arrays.stream(line.trim().split("\\s+")).toList();
     }
 
     /**

@@ -20,6 +20,7 @@ final class Footprint {
         var result = new Result("B6", "Start-up time and idle RSS of each service vs an empty Spring Boot app");
         result.setup("applications", names)
                 .setup("jvmOptions", cluster.serviceJavaOptions())
+                .setup("analyticsJvmOptions", cluster.javaOptionsOf("analytics"))
                 .setup(
                         "method",
                         "each started alone after the previous one stopped, from its unpacked jar as"
