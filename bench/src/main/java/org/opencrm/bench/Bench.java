@@ -194,7 +194,10 @@ public final class Bench {
                 .roles("ADMIN")
                 .expiresIn(Duration.ofHours(6))
                 .mint();
-        try (var cluster = database(new Cluster(options.root(), work, options.serviceJavaOpts(), options.analyticsJavaOpts()), options, work);
+        try (var cluster = database(
+                        new Cluster(options.root(), work, options.serviceJavaOpts(), options.analyticsJavaOpts()),
+                        options,
+                        work);
                 var mongo = MongoClients.create(cluster.mongo())) {
             var context = new Context(cluster, options, token, mongo);
             // the services of the load benchmarks start together (B6 starts its own, one at a time)

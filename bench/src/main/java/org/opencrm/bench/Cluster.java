@@ -240,7 +240,9 @@ public final class Cluster implements AutoCloseable {
     }
 
     private static List<String> options(String line) {
-        return line.isBlank() ? List.of() : Arrays.stream(line.trim().split("\\s+")).toList();
+        return line.isBlank()
+                ? List.of()
+                : Arrays.stream(line.trim().split("\\s+")).toList();
     }
 
     /**
