@@ -139,6 +139,30 @@ class IdIndexedH2BackendTest extends IdPinnedFiltersContract {
         }
     }
 
+    /** A dropped collection's index maps go with it: the same ids can be inserted again, also after reopening. */
+    @Test
+    void aCollectionDroppedAndCreatedAgainTakesTheSameIds() {
+        String file = dir.resolve("dropped.mv").toString();
+        for (int open = 1; open <= 2; open++) {
+            var server = new MongoServer(new IdIndexedH2Backend(file));
+            try (var client =
+                    MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort())) {
+                var versions = client.getDatabase("crm-analytics").getCollection("rollups_v2");
+                // the second open finds the first one's document: dropped with its collection
+                versions.drop();
+                versions.insertOne(new Document("_id", "t1|closed-day|2026-11-23").append("open", open));
+                versions.drop();
+                versions.insertOne(new Document("_id", "t1|closed-day|2026-11-23").append("open", open));
+                assertThat(versions.find(new Document("_id", "t1|closed-day|2026-11-23"))
+                                .first())
+                        .containsEntry("open", open);
+                assertRefused(versions, new Document("_id", "t1|closed-day|2026-11-23"));
+            } finally {
+                server.shutdownNow();
+            }
+        }
+    }
+
     private static List<Object> mixedIds() {
         return new ArrayList<>(List.of(
                 "deal-1",
