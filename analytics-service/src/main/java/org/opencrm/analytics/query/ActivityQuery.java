@@ -77,12 +77,11 @@ class ActivityQuery {
         }
         String dueHourId = ActivityRollups.dueHourId(scope.tenantId(), currentHour);
         var labels = window.labels();
-        for (Document rollup : RollupReads.entries(
+        for (RollupDocument rollup : RollupReads.entries(
                 mongo.getCollection(facts.rollups()), new Document("_id", new Document("$in", ids)))) {
-            boolean dueList = dueHourId.equals(rollup.get("_id"));
-            for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
-                Document entry = (Document) value;
-                Instant at = entry.getDate(DealRollups.HOUR).toInstant();
+            boolean dueList = dueHourId.equals(rollup.id());
+            for (RollupEntry entry : rollup.entries()) {
+                Instant at = entry.hour();
                 String user = entry.getString(DealRollups.OWNER);
                 if (at.isBefore(start)
                         || !at.isBefore(end)
@@ -90,35 +89,33 @@ class ActivityQuery {
                     continue;
                 }
                 List<String> key = List.of(labels.of(at), user == null ? "" : user);
-                long due = Figures.count(entry.get(ActivityRollups.DUE));
+                long due = entry.count(ActivityRollups.DUE);
                 if (dueList) {
                     // the hour in progress: its tasks one by one, those already due
                     if (at.isBefore(now)) {
                         var row = rows.computeIfAbsent(key, Builder::new);
                         row.tasksDue += due;
-                        row.tasksOverdue += Figures.count(entry.get(ActivityRollups.LATE));
+                        row.tasksOverdue += entry.count(ActivityRollups.LATE);
                     }
                     continue;
                 }
-                long responded = Figures.count(entry.get(FirstResponses.RESPONDED));
+                long responded = entry.count(FirstResponses.RESPONDED);
                 if (responded > 0) {
                     var row = rows.computeIfAbsent(key, Builder::new);
                     row.leadsResponded += responded;
-                    row.responseSeconds += Figures.count(entry.get(FirstResponses.SECONDS));
-                    entry.forEach((name, count) -> {
-                        if (name.startsWith(FirstResponses.BUCKET) && !name.startsWith(FirstResponses.BUCKET_SUM)) {
-                            String bucket = name.substring(FirstResponses.BUCKET.length());
-                            row.bucket(
-                                    Long.parseLong(bucket),
-                                    Figures.count(count),
-                                    Figures.count(entry.get(FirstResponses.BUCKET_SUM + bucket)));
+                    row.responseSeconds += entry.count(FirstResponses.SECONDS);
+                    for (int field = 0; field < entry.size(); field++) {
+                        if (entry.nameStartsWith(field, FirstResponses.BUCKET)
+                                && !entry.nameStartsWith(field, FirstResponses.BUCKET_SUM)) {
+                            long bucket = entry.nameNumber(field, FirstResponses.BUCKET.length());
+                            row.bucket(bucket, entry.count(field), entry.count(FirstResponses.BUCKET_SUM + bucket));
                         }
-                    });
+                    }
                     continue;
                 }
-                long calls = Figures.count(entry.get(ActivityRollups.CALLS));
-                long interactions = Figures.count(entry.get(ActivityRollups.INTERACTIONS));
-                long completed = Figures.count(entry.get(ActivityRollups.COMPLETED));
+                long calls = entry.count(ActivityRollups.CALLS);
+                long interactions = entry.count(ActivityRollups.INTERACTIONS);
+                long completed = entry.count(ActivityRollups.COMPLETED);
                 boolean dueBefore = due > 0 && at.isBefore(currentHour);
                 if (calls == 0 && interactions == 0 && completed == 0 && !dueBefore) {
                     continue;
@@ -129,7 +126,7 @@ class ActivityQuery {
                 row.tasksCompleted += completed;
                 if (dueBefore) {
                     row.tasksDue += due;
-                    row.tasksOverdue += Figures.count(entry.get(ActivityRollups.LATE));
+                    row.tasksOverdue += entry.count(ActivityRollups.LATE);
                 }
             }
         }

@@ -51,11 +51,10 @@ class AppealsQuery {
         }
         var labels = window.labels();
         Map<List<String>, Long> counts = new HashMap<>();
-        for (Document rollup : RollupReads.entries(
+        for (RollupDocument rollup : RollupReads.entries(
                 mongo.getCollection(facts.rollups()), new Document("_id", new Document("$in", days)))) {
-            for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
-                Document entry = (Document) value;
-                Instant hour = entry.getDate(DealRollups.HOUR).toInstant();
+            for (RollupEntry entry : rollup.entries()) {
+                Instant hour = entry.hour();
                 if (hour.isBefore(start)
                         || !hour.isBefore(end)
                         || !scope.canSeeRep(
@@ -65,7 +64,7 @@ class AppealsQuery {
                 String topic = entry.getString(DealRollups.TOPIC);
                 counts.merge(
                         List.of(labels.of(hour), topic == null ? AppealsReport.NO_TOPIC : topic),
-                        Figures.count(entry.get(DealRollups.APPEALS)),
+                        entry.count(DealRollups.APPEALS),
                         Long::sum);
             }
         }

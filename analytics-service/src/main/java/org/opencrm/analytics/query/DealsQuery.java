@@ -37,6 +37,12 @@ class DealsQuery {
      */
     private static final int CLOSED_PER_BATCH = 16;
 
+    /**
+     * Open-pipeline documents per reply batch: one per owner, a few entries each (stages x pipelines x currencies),
+     * so the driver's default batch (0) stays small.
+     */
+    private static final int OPEN_PER_BATCH = 0;
+
     private final MongoTemplate mongo;
 
     DealsQuery(MongoTemplate mongo) {
@@ -61,22 +67,20 @@ class DealsQuery {
         var rollups = mongo.getCollection(facts.rollups());
         Instant start = window.start();
         Instant end = window.end();
-        Document entriesOnly = new Document(DealRollups.ENTRIES, 1);
         var labels = window.labels();
         Map<String, Builder> byPeriod = new TreeMap<>();
         Map<String, String> documents = documents(facts, scope, window);
         if (!documents.isEmpty()) {
-            for (Document rollup : RollupReads.entries(
-                            rollups, new Document("_id", new Document("$in", new ArrayList<>(documents.keySet()))))
-                    .batchSize(CLOSED_PER_BATCH)) {
+            for (RollupDocument rollup : RollupReads.entries(
+                    rollups,
+                    new Document("_id", new Document("$in", new ArrayList<>(documents.keySet()))),
+                    CLOSED_PER_BATCH)) {
                 // a day or month lying in one row has its label; a day read per hour has none
-                String whole = documents.get(rollup.getString("_id"));
-                for (Object value :
-                        rollup.get(DealRollups.ENTRIES, new Document()).values()) {
-                    Document entry = (Document) value;
+                String whole = documents.get(rollup.id());
+                for (RollupEntry entry : rollup.entries()) {
                     String label = whole;
                     if (label == null) {
-                        Instant hour = entry.getDate(DealRollups.HOUR).toInstant();
+                        Instant hour = entry.hour();
                         if (hour.isBefore(start) || !hour.isBefore(end)) {
                             continue;
                         }
@@ -87,16 +91,16 @@ class DealsQuery {
                     }
                     var row = byPeriod.computeIfAbsent(label, Builder::new);
                     Object currency = entry.get(DealRollups.CURRENCY);
-                    long won = Figures.count(entry.get(DealRollups.WON));
-                    long lost = Figures.count(entry.get(DealRollups.LOST));
+                    long won = entry.count(DealRollups.WON);
+                    long lost = entry.count(DealRollups.LOST);
                     if (won > 0) {
                         row.won += won;
-                        row.cycleSeconds += Figures.count(entry.get(DealRollups.CYCLE_SECONDS));
-                        Figures.add(row.wonAmount, currency, Figures.decimal(entry.get(DealRollups.WON_AMOUNT)));
+                        row.cycleSeconds += entry.count(DealRollups.CYCLE_SECONDS);
+                        Figures.add(row.wonAmount, currency, entry.decimal(DealRollups.WON_AMOUNT));
                     }
                     if (lost > 0) {
                         row.lost += lost;
-                        Figures.add(row.lostAmount, currency, Figures.decimal(entry.get(DealRollups.LOST_AMOUNT)));
+                        Figures.add(row.lostAmount, currency, entry.decimal(DealRollups.LOST_AMOUNT));
                     }
                 }
             }
@@ -113,20 +117,17 @@ class DealsQuery {
         long openDeals = 0;
         Map<String, BigDecimal> value = new HashMap<>();
         Map<String, BigDecimal> weighted = new HashMap<>();
-        for (Document rollup : rollups.find(open).projection(entriesOnly)) {
-            for (Object v : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
-                Document entry = (Document) v;
+        for (RollupDocument rollup : RollupReads.entries(rollups, open, OPEN_PER_BATCH)) {
+            for (RollupEntry entry : rollup.entries()) {
                 if (!visible(scope, entry)) {
                     continue;
                 }
                 Object currency = entry.get(DealRollups.CURRENCY);
-                openDeals += Figures.count(entry.get(DealRollups.DEALS));
-                Figures.add(value, currency, Figures.decimal(entry.get(DealRollups.VALUE)));
+                openDeals += entry.count(DealRollups.DEALS);
+                Figures.add(value, currency, entry.decimal(DealRollups.VALUE));
                 // probabilities are percentages
                 Figures.add(
-                        weighted,
-                        currency,
-                        Figures.decimal(entry.get(DealRollups.WEIGHTED)).movePointLeft(2));
+                        weighted, currency, entry.decimal(DealRollups.WEIGHTED).movePointLeft(2));
             }
         }
         return report(window, byPeriod, openDeals, value, weighted);
@@ -159,12 +160,11 @@ class DealsQuery {
             plan.hours()
                     .forEach(day -> lists.put(
                             DealRollups.closedDepartmentsId(tenant, YearMonth.from(day)), YearMonth.from(day)));
-            for (Document list : rollups.find(new Document("_id", new Document("$in", new ArrayList<>(lists.keySet()))))
-                    .projection(new Document(DealRollups.ENTRIES, 1))) {
-                var named = departments.computeIfAbsent(lists.get(list.getString("_id")), month -> new ArrayList<>());
-                for (Object value :
-                        list.get(DealRollups.ENTRIES, new Document()).values()) {
-                    named.add(((Document) value).getString(DealRollups.DEPARTMENT));
+            for (RollupDocument list : RollupReads.entries(
+                    rollups, new Document("_id", new Document("$in", new ArrayList<>(lists.keySet()))), 0)) {
+                var named = departments.computeIfAbsent(lists.get(list.id()), month -> new ArrayList<>());
+                for (RollupEntry entry : list.entries()) {
+                    named.add(entry.getString(DealRollups.DEPARTMENT));
                 }
             }
         }
@@ -236,7 +236,7 @@ class DealsQuery {
         return label;
     }
 
-    private static boolean visible(AnalyticsScope scope, Document entry) {
+    private static boolean visible(AnalyticsScope scope, RollupEntry entry) {
         return scope.canSeeRecord(
                 entry.getString(DealRollups.OWNER),
                 entry.getString(DealRollups.DEPARTMENT),

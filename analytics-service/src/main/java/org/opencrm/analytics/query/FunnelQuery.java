@@ -92,8 +92,8 @@ class FunnelQuery {
                     FunnelRollups::blockName,
                     filters);
         }
-        List<Iterable<Document>> reads = new ArrayList<>();
-        months.forEach(filter -> reads.add(RollupReads.entries(rollups, filter).batchSize(1)));
+        List<Iterable<RollupDocument>> reads = new ArrayList<>();
+        months.forEach(filter -> reads.add(RollupReads.entries(rollups, filter, 1)));
         filters.forEach(filter -> reads.add(RollupReads.entries(rollups, filter)));
         // net sums per row and entry dimensions (the cohort's and exits' counts), and per row the histogram
         Map<Group, long[]> sums = new HashMap<>();
@@ -105,9 +105,9 @@ class FunnelQuery {
         String monthPrefix = FunnelRollups.monthPrefix(tenant);
         Set<String> blocks = new HashSet<>();
         plan.blocks().forEach(block -> blocks.add(FunnelRollups.blockName(block)));
-        for (Iterable<Document> read : reads) {
-            for (Document rollup : read) {
-                String id = rollup.getString("_id");
+        for (Iterable<RollupDocument> read : reads) {
+            for (RollupDocument rollup : read) {
+                String id = rollup.id();
                 List<Use> whole = null;
                 boolean hourly = false;
                 if (id.startsWith(monthPrefix)) {
@@ -121,8 +121,8 @@ class FunnelQuery {
                 if (whole == null && !hourly) {
                     continue;
                 }
-                for (var keyed : rollup.get(DealRollups.ENTRIES, new Document()).entrySet()) {
-                    String key = keyed.getKey();
+                for (RollupEntry entry : rollup.entries()) {
+                    String key = entry.key();
                     List<Use> uses = whole;
                     String dims = key;
                     if (hourly) {
@@ -140,15 +140,13 @@ class FunnelQuery {
                     if (parsed == hidden) {
                         continue;
                     }
-                    Document entry = (Document) keyed.getValue();
                     for (Use use : uses) {
                         long[] counts =
                                 sums.computeIfAbsent(new Group(use.label(), dims), g -> new long[COUNTS.size()]);
                         Map<Long, long[]> histogram = null;
-                        for (var figure : entry.entrySet()) {
-                            String name = figure.getKey();
-                            long value = use.sign() * Figures.count(figure.getValue());
-                            int at = COUNTS.indexOf(name);
+                        for (int field = 0; field < entry.size(); field++) {
+                            long value = use.sign() * entry.count(field);
+                            int at = countAt(entry, field);
                             if (at >= 0) {
                                 counts[at] += value;
                                 continue;
@@ -158,15 +156,15 @@ class FunnelQuery {
                                         java.util.Arrays.asList(use.label(), parsed.pipelineId(), parsed.stage()),
                                         r -> new HashMap<>());
                             }
-                            if (name.startsWith(FunnelRollups.BUCKET_SUM)) {
+                            if (entry.nameStartsWith(field, FunnelRollups.BUCKET_SUM)) {
                                 histogram
                                         .computeIfAbsent(
-                                                Long.parseLong(name.substring(FunnelRollups.BUCKET_SUM.length())),
+                                                entry.nameNumber(field, FunnelRollups.BUCKET_SUM.length()),
                                                 b -> new long[2])[1] += value;
-                            } else if (name.startsWith(FunnelRollups.BUCKET)) {
+                            } else if (entry.nameStartsWith(field, FunnelRollups.BUCKET)) {
                                 histogram
                                         .computeIfAbsent(
-                                                Long.parseLong(name.substring(FunnelRollups.BUCKET.length())),
+                                                entry.nameNumber(field, FunnelRollups.BUCKET.length()),
                                                 b -> new long[2])[0] += value;
                             }
                         }
@@ -221,6 +219,16 @@ class FunnelQuery {
             FunnelRollups.SECONDS);
 
     private static final int SECONDS_AT = 5;
+
+    /** The field's place in {@link #COUNTS}, or -1 for a histogram figure. */
+    private static int countAt(RollupEntry entry, int field) {
+        for (int at = 0; at < COUNTS.size(); at++) {
+            if (entry.nameEquals(field, COUNTS.get(at))) {
+                return at;
+            }
+        }
+        return -1;
+    }
 
     /** The month, day or block a document's id names after its kind's prefix. */
     private static String period(String id, String prefix) {

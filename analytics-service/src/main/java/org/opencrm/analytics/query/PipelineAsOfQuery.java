@@ -56,10 +56,9 @@ class PipelineAsOfQuery {
         LocalDate lastDay = LocalDate.ofInstant(until, ZoneOffset.UTC);
         YearMonth month = YearMonth.from(lastDay);
         var rollups = mongo.getCollection(facts.rollups());
-        Document entriesOnly = new Document(DealRollups.ENTRIES, 1);
         Map<List<Object>, Sum> sums = new HashMap<>();
         String monthPrefix = DealRollups.asOfMonthPrefix(scope.tenantId());
-        for (Document rollup : RollupReads.entries(
+        for (RollupDocument rollup : RollupReads.entries(
                 rollups,
                 new Document(
                         "_id",
@@ -72,17 +71,15 @@ class PipelineAsOfQuery {
             days.add(DealRollups.asOfDayId(scope.tenantId(), day));
         }
         if (!days.isEmpty()) {
-            for (Document rollup : RollupReads.entries(rollups, new Document("_id", new Document("$in", days)))) {
+            for (RollupDocument rollup : RollupReads.entries(rollups, new Document("_id", new Document("$in", days)))) {
                 addAll(rollup, scope, null, sums);
             }
         }
         // a date ending at a UTC midnight takes no hour of its last UTC day: that day's ~10,000 entries at 1,000,000
         // deals (a third of what the report read in bench B3) are not read for nothing
         if (until.isAfter(lastDay.atStartOfDay(ZoneOffset.UTC).toInstant())) {
-            Document hours = rollups.find(new Document("_id", DealRollups.asOfHourId(scope.tenantId(), lastDay)))
-                    .projection(entriesOnly)
-                    .first();
-            if (hours != null) {
+            for (RollupDocument hours : RollupReads.entries(
+                    rollups, new Document("_id", DealRollups.asOfHourId(scope.tenantId(), lastDay)))) {
                 addAll(hours, scope, until, sums);
             }
         }
@@ -92,29 +89,31 @@ class PipelineAsOfQuery {
             if (sum.getValue().deals <= 0) {
                 continue;
             }
-            Document dims = sum.getValue().dims;
-            String pipelineId = dims.getString(DealRollups.PIPELINE);
-            String stage = dims.getString(DealRollups.STAGE);
+            List<Object> dims = sum.getKey();
+            String pipelineId = (String) dims.get(DIMENSIONS.indexOf(DealRollups.PIPELINE));
+            String stage = (String) dims.get(DIMENSIONS.indexOf(DealRollups.STAGE));
+            Object currency = dims.get(DIMENSIONS.indexOf(DealRollups.CURRENCY));
             var row = rows.computeIfAbsent(List.of(pipelineId, stage), k -> new Builder(pipelineId, stage));
-            row.stageKind = dims.getString(DealRollups.STAGE_KIND);
-            row.position = dims.getInteger(DealRollups.POSITION, 0);
+            row.stageKind = (String) dims.get(DIMENSIONS.indexOf(DealRollups.STAGE_KIND));
+            row.position = dims.get(DIMENSIONS.indexOf(DealRollups.POSITION)) instanceof Number position
+                    ? position.intValue()
+                    : 0;
             row.deals += sum.getValue().deals;
-            Figures.add(row.value, dims.get(DealRollups.CURRENCY), sum.getValue().value);
+            Figures.add(row.value, currency, sum.getValue().value);
             // a stage of probability 0 weighs its amounts at zero: the rollup keeps no zero figure
             BigDecimal weighted = sum.getValue().weighted != null
                     ? sum.getValue().weighted
                     : sum.getValue().value != null ? BigDecimal.ZERO : null;
-            Figures.add(
-                    row.weighted, dims.get(DealRollups.CURRENCY), weighted == null ? null : weighted.movePointLeft(2));
+            Figures.add(row.weighted, currency, weighted == null ? null : weighted.movePointLeft(2));
         }
         return report(date, zone, rows);
     }
 
     /** The entries of a rollup the caller may see (and, for hourly ones, before {@code until}) into the sums. */
-    private static void addAll(Document rollup, AnalyticsScope scope, Instant until, Map<List<Object>, Sum> sums) {
-        for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
-            Document entry = (Document) value;
-            if (until != null && !entry.getDate(DealRollups.HOUR).toInstant().isBefore(until)) {
+    private static void addAll(
+            RollupDocument rollup, AnalyticsScope scope, Instant until, Map<List<Object>, Sum> sums) {
+        for (RollupEntry entry : rollup.entries()) {
+            if (until != null && !entry.hour().isBefore(until)) {
                 continue;
             }
             if (!visible(
@@ -124,16 +123,12 @@ class PipelineAsOfQuery {
                     entry.getString(DealRollups.PIPELINE))) {
                 continue;
             }
-            List<Object> key = java.util.Arrays.asList(
-                    entry.get(DealRollups.PIPELINE),
-                    entry.get(DealRollups.STAGE),
-                    entry.get(DealRollups.STAGE_KIND),
-                    entry.get(DealRollups.POSITION),
-                    entry.get(DealRollups.OWNER),
-                    entry.get(DealRollups.DEPARTMENT),
-                    entry.get(DealRollups.CURRENCY));
-            var sum = sums.computeIfAbsent(key, k -> new Sum(entry));
-            sum.deals += Figures.count(entry.get(DealRollups.DEALS));
+            Object[] key = new Object[DIMENSIONS.size()];
+            for (int i = 0; i < key.length; i++) {
+                key[i] = entry.get(DIMENSIONS.get(i));
+            }
+            var sum = sums.computeIfAbsent(java.util.Arrays.asList(key), k -> new Sum());
+            sum.deals += entry.count(DealRollups.DEALS);
             if (entry.get(DealRollups.VALUE) != null) {
                 BigDecimal amount = Figures.decimal(entry.get(DealRollups.VALUE));
                 sum.value = sum.value == null ? amount : sum.value.add(amount);
@@ -145,15 +140,20 @@ class PipelineAsOfQuery {
         }
     }
 
+    /** What an entry's sum is kept apart by, in the order of a sum's key. */
+    private static final List<String> DIMENSIONS = List.of(
+            DealRollups.PIPELINE,
+            DealRollups.STAGE,
+            DealRollups.STAGE_KIND,
+            DealRollups.POSITION,
+            DealRollups.OWNER,
+            DealRollups.DEPARTMENT,
+            DealRollups.CURRENCY);
+
     private static final class Sum {
-        final Document dims;
         long deals;
         BigDecimal value;
         BigDecimal weighted;
-
-        Sum(Document dims) {
-            this.dims = dims;
-        }
     }
 
     /** By replaying the history facts: for zones whose days do not end on whole UTC hours. */

@@ -65,10 +65,10 @@ class SourcesQuery {
             createdIds.add(id);
         });
         plan.days().forEach(day -> createdIds.add(DealRollups.createdId(scope.tenantId(), day)));
-        for (Document rollup : RollupReads.entries(rollups, new Document("_id", new Document("$in", createdIds)))) {
-            String monthLabel = createdMonths.get(rollup.getString("_id"));
-            for (Object value : rollup.get(DealRollups.ENTRIES, new Document()).values()) {
-                Document entry = (Document) value;
+        for (RollupDocument rollup :
+                RollupReads.entries(rollups, new Document("_id", new Document("$in", createdIds)))) {
+            String monthLabel = createdMonths.get(rollup.id());
+            for (RollupEntry entry : rollup.entries()) {
                 String label = monthLabel != null ? monthLabel : labelInPeriod(labels, entry, start, end);
                 if (label == null
                         || !scope.canSeeRecord(
@@ -78,8 +78,8 @@ class SourcesQuery {
                     continue;
                 }
                 var row = row(rows, label, entry.getString(DealRollups.SOURCE));
-                row.deals += Figures.count(entry.get(DealRollups.DEALS));
-                long won = Figures.count(entry.get(DealRollups.WON));
+                row.deals += entry.count(DealRollups.DEALS);
+                long won = entry.count(DealRollups.WON);
                 if (won > 0) {
                     row.won += won;
                     Figures.add(row.revenue, entry.get(DealRollups.CURRENCY), entry.get(DealRollups.WON_AMOUNT));
@@ -103,11 +103,10 @@ class SourcesQuery {
                 leadIds.add(id);
             });
             plan.days().forEach(day -> leadIds.add(DealRollups.leadsId(scope.tenantId(), day)));
-            for (Document rollup : RollupReads.entries(rollups, new Document("_id", new Document("$in", leadIds)))) {
-                String monthLabel = leadMonths.get(rollup.getString("_id"));
-                for (Object value :
-                        rollup.get(DealRollups.ENTRIES, new Document()).values()) {
-                    Document entry = (Document) value;
+            for (RollupDocument rollup :
+                    RollupReads.entries(rollups, new Document("_id", new Document("$in", leadIds)))) {
+                String monthLabel = leadMonths.get(rollup.id());
+                for (RollupEntry entry : rollup.entries()) {
                     String label = monthLabel != null ? monthLabel : labelInPeriod(labels, entry, start, end);
                     String leadDepartment = entry.getString(DealRollups.DEPARTMENT);
                     if (label == null
@@ -117,8 +116,7 @@ class SourcesQuery {
                                             || !scope.departments().contains(leadDepartment)))) {
                         continue;
                     }
-                    row(rows, label, entry.getString(DealRollups.SOURCE)).leads +=
-                            Figures.count(entry.get(DealRollups.LEADS));
+                    row(rows, label, entry.getString(DealRollups.SOURCE)).leads += entry.count(DealRollups.LEADS);
                 }
             }
         }
@@ -166,8 +164,8 @@ class SourcesQuery {
     }
 
     /** The row of a day document's entry (by its hour), or null when the hour is outside the period. */
-    private static String labelInPeriod(QueryWindow.Labels labels, Document entry, Instant start, Instant end) {
-        Instant hour = entry.getDate(DealRollups.HOUR).toInstant();
+    private static String labelInPeriod(QueryWindow.Labels labels, RollupEntry entry, Instant start, Instant end) {
+        Instant hour = entry.hour();
         return hour.isBefore(start) || !hour.isBefore(end) ? null : labels.of(hour);
     }
 
