@@ -70,6 +70,19 @@ public final class IdIndexedH2Backend extends H2Backend {
         // writes read a freed page ("Chunk ... not found", seen in B4 at 1,000,000 rows). Dead chunks are kept
         // longer instead: the file grows by what is written in that time.
         getMvStore().setRetentionTime(SCAN_RETENTION_MILLIS);
+        // MVStore.setCacheSize takes kilobytes (the builder's cacheSize, megabytes); getCacheSize answers megabytes
+        getMvStore().setCacheSize(cacheMegabytes(Runtime.getRuntime().maxMemory()) * 1024);
+    }
+
+    /**
+     * The MVStore's page cache for a heap of {@code maxHeapBytes}: a quarter of it, and never less than MVStore's
+     * own 16 MB. A page read from the file is a Java deserialization of its documents: with the default 16 MB
+     * cache, bench B3's reports at 1,000,000 deals (rollup documents of up to ~1 MB) deserialized the same pages on
+     * every call, 71-84% of the database's time in the sources, activity and pipeline-as-of reports (JFR,
+     * docs/analytics.md). MongoDB keeps about half the machine's memory for its cache (WiredTiger's default).
+     */
+    static int cacheMegabytes(long maxHeapBytes) {
+        return (int) Math.max(16, Math.min(Integer.MAX_VALUE / 1024, maxHeapBytes / 4 / (1024 * 1024)));
     }
 
     @Override

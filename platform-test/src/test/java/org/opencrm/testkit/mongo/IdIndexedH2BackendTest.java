@@ -39,6 +39,22 @@ class IdIndexedH2BackendTest extends IdPinnedFiltersContract {
     }
 
     @Test
+    void theStoreKeepsAQuarterOfTheHeapOfPagesInMemoryAndNeverLessThanMvStoresDefault() {
+        long megabyte = 1024 * 1024;
+        assertThat(IdIndexedH2Backend.cacheMegabytes(8192 * megabyte)).isEqualTo(2048);
+        assertThat(IdIndexedH2Backend.cacheMegabytes(256 * megabyte)).isEqualTo(64);
+        assertThat(IdIndexedH2Backend.cacheMegabytes(32 * megabyte)).isEqualTo(16);
+        var opened = new IdIndexedH2Backend(dir.resolve("cache.mv").toString());
+        try {
+            assertThat(opened.getMvStore().getCacheSize())
+                    .isEqualTo(IdIndexedH2Backend.cacheMegabytes(
+                            Runtime.getRuntime().maxMemory()));
+        } finally {
+            opened.close();
+        }
+    }
+
+    @Test
     void whatWasWrittenIsThereAfterTheFileIsOpenedAgainAndStillFoundByItsIdIndex() {
         String file = dir.resolve("reopened.mv").toString();
         var first = new MongoServer(new IdIndexedH2Backend(file));
