@@ -97,7 +97,7 @@ class FunnelQuery {
         filters.forEach(filter -> reads.add(RollupReads.entries(rollups, filter)));
         // net sums per row and entry dimensions (the cohort's and exits' counts), and per row the histogram
         Map<Group, long[]> sums = new HashMap<>();
-        Map<List<String>, Map<Long, long[]>> histograms = new HashMap<>();
+        Map<List<String>, BucketSums> histograms = new HashMap<>();
         Map<String, FunnelRollups.Key> visible = new HashMap<>();
         FunnelRollups.Key hidden = new FunnelRollups.Key(null, null, null, null, null, 0, null);
         String hoursPrefix = FunnelRollups.hoursPrefix(tenant);
@@ -143,29 +143,26 @@ class FunnelQuery {
                     for (Use use : uses) {
                         long[] counts =
                                 sums.computeIfAbsent(new Group(use.label(), dims), g -> new long[COUNTS.size()]);
-                        Map<Long, long[]> histogram = null;
+                        BucketSums histogram = null;
                         for (int field = 0; field < entry.size(); field++) {
                             long value = use.sign() * entry.count(field);
-                            int at = countAt(entry, field);
-                            if (at >= 0) {
-                                counts[at] += value;
+                            // most of an entry's fields are its histogram's; no count's name starts as theirs
+                            if (!entry.nameStartsWith(field, FunnelRollups.BUCKET)) {
+                                int at = countAt(entry, field);
+                                if (at >= 0) {
+                                    counts[at] += value;
+                                }
                                 continue;
                             }
                             if (histogram == null) {
                                 histogram = histograms.computeIfAbsent(
                                         java.util.Arrays.asList(use.label(), parsed.pipelineId(), parsed.stage()),
-                                        r -> new HashMap<>());
+                                        r -> new BucketSums());
                             }
                             if (entry.nameStartsWith(field, FunnelRollups.BUCKET_SUM)) {
-                                histogram
-                                        .computeIfAbsent(
-                                                entry.nameNumber(field, FunnelRollups.BUCKET_SUM.length()),
-                                                b -> new long[2])[1] += value;
-                            } else if (entry.nameStartsWith(field, FunnelRollups.BUCKET)) {
-                                histogram
-                                        .computeIfAbsent(
-                                                entry.nameNumber(field, FunnelRollups.BUCKET.length()),
-                                                b -> new long[2])[0] += value;
+                                histogram.add(entry.nameNumber(field, FunnelRollups.BUCKET_SUM.length()), 0, value);
+                            } else {
+                                histogram.add(entry.nameNumber(field, FunnelRollups.BUCKET.length()), value, 0);
                             }
                         }
                     }
@@ -195,16 +192,16 @@ class FunnelQuery {
                 row.addExits(key.position(), key.stageKind(), exits, counts[SECONDS_AT]);
             }
         });
-        histograms.forEach((row, buckets) -> buckets.forEach((bucket, figures) -> {
-            if (figures[0] == 0 && figures[1] == 0) {
+        histograms.forEach((row, buckets) -> buckets.forEach((bucket, count, seconds) -> {
+            if (count == 0 && seconds == 0) {
                 return;
             }
             Builder builder = rows.get(row);
-            if (builder == null || figures[0] <= 0) {
+            if (builder == null || count <= 0) {
                 throw new IllegalStateException(
-                        "the funnel's rollups summed to " + figures[0] + " moves of " + bucket + " s in " + row);
+                        "the funnel's rollups summed to " + count + " moves of " + bucket + " s in " + row);
             }
-            builder.duration(bucket, figures[0], figures[1]);
+            builder.duration(bucket, count, seconds);
         }));
         return report(window, rows);
     }

@@ -58,11 +58,16 @@ final class RollupBson {
 
     /** Whether the bytes {@code [start, end)} are {@code name} in UTF-8. */
     static boolean nameEquals(byte[] bytes, int start, int end, String name) {
+        return nameEquals(bytes, start, end, name, isAscii(name));
+    }
+
+    /** {@link #nameEquals(byte[], int, int, String)} for a caller that knows whether {@code name} is ASCII. */
+    static boolean nameEquals(byte[] bytes, int start, int end, String name, boolean nameIsAscii) {
         int length = name.length();
         if (end - start != length) {
             // UTF-8 takes at least a byte per char, and more only for chars outside ASCII
             return end - start > length
-                    && !isAscii(name)
+                    && !nameIsAscii
                     && utf8(bytes, start, end - start).equals(name);
         }
         for (int i = 0; i < length; i++) {
@@ -78,7 +83,7 @@ final class RollupBson {
         return true;
     }
 
-    private static boolean isAscii(String text) {
+    static boolean isAscii(String text) {
         for (int i = 0; i < text.length(); i++) {
             if (text.charAt(i) > 0x7F) {
                 return false;

@@ -28,6 +28,10 @@ final class RollupEntry {
     private int[] nameStarts = new int[16];
     private int[] nameEnds = new int[16];
 
+    // the names asked for are the rollups' constants: whether the last one is ASCII, known without scanning it again
+    private String lastName;
+    private boolean lastNameIsAscii;
+
     /** The entry's key in its document (its dimensions, for hourly kinds after the hour). */
     String key() {
         if (key == null) {
@@ -47,7 +51,15 @@ final class RollupEntry {
 
     /** Whether the field's name is {@code name}, without decoding the name. */
     boolean nameEquals(int field, String name) {
-        return RollupBson.nameEquals(bytes, nameStarts[field], nameEnds[field], name);
+        return RollupBson.nameEquals(bytes, nameStarts[field], nameEnds[field], name, isAscii(name));
+    }
+
+    private boolean isAscii(String name) {
+        if (name != lastName) {
+            lastName = name;
+            lastNameIsAscii = RollupBson.isAscii(name);
+        }
+        return lastNameIsAscii;
     }
 
     /** Whether the field's name starts with {@code prefix} (ASCII), without decoding the name. */
@@ -75,7 +87,8 @@ final class RollupEntry {
         if (negative) {
             start++;
         }
-        if (start >= end) {
+        // 18 digits cannot overflow a long: no overflow checks per digit (they were 9% of the funnel report)
+        if (start >= end || end - start > 18) {
             throw notA("numbered name", field);
         }
         long number = 0;
@@ -84,9 +97,9 @@ final class RollupEntry {
             if (digit < 0 || digit > 9) {
                 throw notA("numbered name", field);
             }
-            number = Math.addExact(Math.multiplyExact(number, 10), negative ? -digit : digit);
+            number = number * 10 + digit;
         }
-        return number;
+        return negative ? -number : number;
     }
 
     /** A field's whole-number value, 0 when it is absent or null. */
@@ -160,8 +173,9 @@ final class RollupEntry {
     }
 
     private int indexOf(String name) {
+        boolean ascii = isAscii(name);
         for (int field = 0; field < size; field++) {
-            if (RollupBson.nameEquals(bytes, nameStarts[field], nameEnds[field], name)) {
+            if (RollupBson.nameEquals(bytes, nameStarts[field], nameEnds[field], name, ascii)) {
                 return field;
             }
         }
