@@ -75,14 +75,16 @@ public final class IdIndexedH2Backend extends H2Backend {
     }
 
     /**
-     * The MVStore's page cache for a heap of {@code maxHeapBytes}: a quarter of it, and never less than MVStore's
+     * The MVStore's page cache for a heap of {@code maxHeapBytes}: a sixteenth of it, and never less than MVStore's
      * own 16 MB. A page read from the file is a Java deserialization of its documents: with the default 16 MB
      * cache, bench B3's reports at 1,000,000 deals (rollup documents of up to ~1 MB) deserialized the same pages on
      * every call, 71-84% of the database's time in the sources, activity and pipeline-as-of reports (JFR,
-     * docs/analytics.md). MongoDB keeps about half the machine's memory for its cache (WiredTiger's default).
+     * docs/analytics.md). MVStore sizes its cache by its own estimate of a page, several times below what the
+     * deserialized documents take: a quarter of the bench's 8 GB heap filled it and the harness spent its time in
+     * full collections. (MongoDB keeps about half the machine's memory for its cache, WiredTiger's default.)
      */
     static int cacheMegabytes(long maxHeapBytes) {
-        return (int) Math.max(16, Math.min(Integer.MAX_VALUE / 1024, maxHeapBytes / 4 / (1024 * 1024)));
+        return (int) Math.max(16, Math.min(Integer.MAX_VALUE / 1024, maxHeapBytes / 16 / (1024 * 1024)));
     }
 
     @Override

@@ -39,11 +39,11 @@ class IdIndexedH2BackendTest extends IdPinnedFiltersContract {
     }
 
     @Test
-    void theStoreKeepsAQuarterOfTheHeapOfPagesInMemoryAndNeverLessThanMvStoresDefault() {
+    void theStoreKeepsASixteenthOfTheHeapOfPagesInMemoryAndNeverLessThanMvStoresDefault() {
         long megabyte = 1024 * 1024;
-        assertThat(IdIndexedH2Backend.cacheMegabytes(8192 * megabyte)).isEqualTo(2048);
-        assertThat(IdIndexedH2Backend.cacheMegabytes(256 * megabyte)).isEqualTo(64);
-        assertThat(IdIndexedH2Backend.cacheMegabytes(32 * megabyte)).isEqualTo(16);
+        assertThat(IdIndexedH2Backend.cacheMegabytes(8192 * megabyte)).isEqualTo(512);
+        assertThat(IdIndexedH2Backend.cacheMegabytes(1024 * megabyte)).isEqualTo(64);
+        assertThat(IdIndexedH2Backend.cacheMegabytes(256 * megabyte)).isEqualTo(16);
         var opened = new IdIndexedH2Backend(dir.resolve("cache.mv").toString());
         try {
             assertThat(opened.getMvStore().getCacheSize())
