@@ -44,6 +44,24 @@ class ReplyBatchesTest {
                 .append("list", Arrays.asList("a", 1, null, new Document("x", List.of(1L, 2L)), List.of()));
 
         assertThat(ReplyBatches.bsonSize(document)).isEqualTo(encoded(document));
+        assertThat(ReplyBatches.bsonSizeBound(document)).isGreaterThanOrEqualTo(encoded(document));
+    }
+
+    @Test
+    void documentsOverTheQuickBoundButUnder16MiBAreStillSentInOneBatch() {
+        // 3 x 2.5 MiB of ASCII: 22.5 MiB by the bound of 3 bytes per char, 7.5 MiB encoded
+        List<Document> ascii = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            ascii.add(new Document("_id", i).append("filler", "x".repeat(5 * 512 * 1024)));
+        }
+        // 3 x 3 Mi CJK chars: 9 MiB each encoded, so the batch is cut after the first
+        List<Document> cjk = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            cjk.add(new Document("_id", i).append("filler", "東".repeat(3 * 1024 * 1024)));
+        }
+
+        assertThat(ReplyBatches.batchLength(ascii, 0)).isEqualTo(3);
+        assertThat(ReplyBatches.batchLength(cjk, 0)).isEqualTo(1);
     }
 
     @Test
