@@ -37,12 +37,6 @@ class DealsQuery {
      */
     private static final int CLOSED_PER_BATCH = 16;
 
-    /**
-     * Open-pipeline documents per reply batch: one per owner, a few entries each (stages x pipelines x currencies),
-     * so the driver's default batch (0) stays small.
-     */
-    private static final int OPEN_PER_BATCH = 0;
-
     private final MongoTemplate mongo;
 
     DealsQuery(MongoTemplate mongo) {
@@ -117,7 +111,8 @@ class DealsQuery {
         long openDeals = 0;
         Map<String, BigDecimal> value = new HashMap<>();
         Map<String, BigDecimal> weighted = new HashMap<>();
-        for (RollupDocument rollup : RollupReads.entries(rollups, open, OPEN_PER_BATCH)) {
+        // one document per owner, a few entries each (stages x pipelines x currencies): the driver's batches stay small
+        for (RollupDocument rollup : RollupReads.entries(rollups, open, RollupReads.DRIVER_BATCHES)) {
             for (RollupEntry entry : rollup.entries()) {
                 if (!visible(scope, entry)) {
                     continue;
@@ -161,7 +156,9 @@ class DealsQuery {
                     .forEach(day -> lists.put(
                             DealRollups.closedDepartmentsId(tenant, YearMonth.from(day)), YearMonth.from(day)));
             for (RollupDocument list : RollupReads.entries(
-                    rollups, new Document("_id", new Document("$in", new ArrayList<>(lists.keySet()))), 0)) {
+                    rollups,
+                    new Document("_id", new Document("$in", new ArrayList<>(lists.keySet()))),
+                    RollupReads.DRIVER_BATCHES)) {
                 var named = departments.computeIfAbsent(lists.get(list.id()), month -> new ArrayList<>());
                 for (RollupEntry entry : list.entries()) {
                     named.add(entry.getString(DealRollups.DEPARTMENT));

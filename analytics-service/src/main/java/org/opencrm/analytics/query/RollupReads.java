@@ -22,6 +22,9 @@ final class RollupReads {
 
     static final int DOCUMENTS_PER_BATCH = 4;
 
+    /** A batch size that leaves the batches to the driver (up to 16 MiB each): for documents known to be small. */
+    static final int DRIVER_BATCHES = 0;
+
     private RollupReads() {}
 
     /** The entries of the rollup documents {@code filter} selects, fetched {@value #DOCUMENTS_PER_BATCH} at a time. */
