@@ -35,6 +35,12 @@ final class RollupBson {
 
     private RollupBson() {}
 
+    /** The driver's name of a BSON type byte ({@link org.bson.BsonType}), or its hex value for one it does not know. */
+    static String typeName(byte type) {
+        var known = org.bson.BsonType.findByValue(type & 0xFF);
+        return known != null ? known.name() : "0x" + Integer.toHexString(type & 0xFF);
+    }
+
     static int int32(byte[] bytes, int at) {
         return (int) INT.get(bytes, at);
     }

@@ -55,8 +55,8 @@ final class RollupDocument {
                 }
                 int length = RollupBson.valueLength(type, bytes, nameEnd + 1);
                 if (length < 0) {
-                    throw new IllegalStateException("rollup document " + id() + " holds BSON type 0x"
-                            + Integer.toHexString(type & 0xFF) + " before its entries");
+                    throw new IllegalStateException("rollup document " + id() + " holds BSON type "
+                            + RollupBson.typeName(type) + " before its entries");
                 }
                 element = nameEnd + 1 + length;
             }

@@ -184,7 +184,7 @@ final class RollupEntry {
 
     private IllegalStateException notA(String what, int field) {
         return new IllegalStateException("rollup entry " + key() + ": " + name(field) + " is of BSON type "
-                + typeName(types[field]) + ", not a " + what);
+                + RollupBson.typeName(types[field]) + ", not a " + what);
     }
 
     /**
@@ -197,8 +197,8 @@ final class RollupEntry {
         keyStart = at + 1;
         keyEnd = RollupBson.nameEnd(bytes, keyStart);
         if (bytes[at] != RollupBson.DOCUMENT) {
-            throw new IllegalStateException(
-                    "rollup entry " + key() + " is of BSON type " + typeName(bytes[at]) + ", not a document");
+            throw new IllegalStateException("rollup entry " + key() + " is of BSON type "
+                    + RollupBson.typeName(bytes[at]) + ", not a document");
         }
         int start = keyEnd + 1;
         int end = start + RollupBson.int32(bytes, start) - 1;
@@ -223,21 +223,12 @@ final class RollupEntry {
                         RollupBson.DECIMAL128 -> RollupBson.valueLength(type, bytes, nameEnds[size] + 1);
                 default ->
                     throw new IllegalStateException("rollup entry " + key() + ": " + name(size) + " is of BSON type "
-                            + typeName(type) + ", which rollups do not hold");
+                            + RollupBson.typeName(type) + ", which rollups do not hold");
             };
             field = nameEnds[size] + 1 + length;
             size++;
         }
         return end + 1;
-    }
-
-    private static String typeName(byte type) {
-        for (org.bson.BsonType known : org.bson.BsonType.values()) {
-            if (known.getValue() == type) {
-                return known.name();
-            }
-        }
-        return "0x" + Integer.toHexString(type & 0xFF);
     }
 
     private void grow() {
