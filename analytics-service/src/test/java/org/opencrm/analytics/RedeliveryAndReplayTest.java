@@ -84,7 +84,7 @@ class RedeliveryAndReplayTest extends AnalyticsTestSupport {
                     .isPositive();
         }
         // and the activity documents (calls, interactions, tasks, first responses per day)
-        for (String kind : List.of("|act-calls|", "|act-interactions|", "|act-tasks|", "|act-fr|")) {
+        for (String kind : List.of("|act-rep-calls|", "|act-rep-interactions|", "|act-rep-tasks|", "|act-rep-fr|")) {
             assertThat(mongo.count(
                             new Query(Criteria.where("_id").regex("^" + (scenario.tenant + kind).replace("|", "\\|"))),
                             rebuilt))

@@ -26,8 +26,9 @@ import org.springframework.data.mongodb.core.query.Update;
  * versions (a newer state replaces an older one, whichever writer brings it). A merged card's document names its
  * survivor ({@code into}); everything it lists, and everything added to it later, is copied into the survivor's
  * document (and on along a chain of merges). Only a document with no survivor contributes: its leads' first responses,
- * per lead hour, responder and responder's department, in {@code <tenant>|act-fr|<UTC day>}, as the count, the sum of
- * seconds and a histogram of the seconds; the difference rule of {@link DealRollups} keeps the sums exact.
+ * per responder and responder's department and per lead hour (figures named by the hour, {@link
+ * ActivityRollups#hourly}), in {@code <tenant>|act-rep-fr|<UTC day>}, as the count, the sum of seconds and a histogram
+ * of the seconds; the difference rule of {@link DealRollups} keeps the sums exact.
  *
  * <p>Why the copies converge under racing writers: an addition to a document and the merge that names its survivor
  * are both compare-and-sets on that document, so one of them sees the other; the writer that adds reads the
@@ -43,7 +44,10 @@ public final class FirstResponses {
 
     public static final String RESPONDED = "responded";
     public static final String SECONDS = "seconds";
-    /** A bucket's count is {@code b<bucket>}, its sum of seconds (buckets not exact) {@code bs<bucket>}. */
+    /**
+     * A bucket's count is {@code b<bucket>}, its sum of seconds (buckets not exact) {@code bs<bucket>}, after the
+     * hour ({@code 07b812}).
+     */
     public static final String BUCKET = "b";
 
     public static final String BUCKET_SUM = "bs";
@@ -63,7 +67,7 @@ public final class FirstResponses {
     private FirstResponses() {}
 
     public static String id(String tenantId, LocalDate utcDay) {
-        return escape(tenantId) + "|act-fr|" + utcDay;
+        return escape(tenantId) + "|act-rep-fr|" + utcDay;
     }
 
     /** The bucket a duration is kept in: itself below {@link #EXACT_BELOW}, else its top 12 bits. */
@@ -257,20 +261,19 @@ public final class FirstResponses {
                         Instant hour = received.truncatedTo(ChronoUnit.HOURS);
                         String user = first.getString("u");
                         String department = first.getString("d");
-                        var entries = result.computeIfAbsent(
-                                id(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)), i -> new LinkedHashMap<>());
-                        Document entry = entries.computeIfAbsent(
-                                hour.getEpochSecond() + "|" + part(user) + "|" + part(department),
-                                k -> new Document(DealRollups.HOUR, Date.from(hour))
-                                        .append(DealRollups.OWNER, user)
-                                        .append(DealRollups.DEPARTMENT, department));
                         long bucket = bucket(seconds);
-                        entry.merge(RESPONDED, 1L, (a, b) -> (Long) a + (Long) b);
-                        entry.merge(SECONDS, seconds, (a, b) -> (Long) a + (Long) b);
-                        entry.merge(BUCKET + bucket, 1L, (a, b) -> (Long) a + (Long) b);
+                        Document figures = new Document(ActivityRollups.hourly(hour, RESPONDED), 1L)
+                                .append(ActivityRollups.hourly(hour, SECONDS), seconds)
+                                .append(ActivityRollups.hourly(hour, BUCKET + bucket), 1L);
                         if (bucket >= EXACT_BELOW) {
-                            entry.merge(BUCKET_SUM + bucket, seconds, (a, b) -> (Long) a + (Long) b);
+                            figures.append(ActivityRollups.hourly(hour, BUCKET_SUM + bucket), seconds);
                         }
+                        DealRollups.accumulate(
+                                result,
+                                id(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)),
+                                ActivityRollups.repKey(user, department),
+                                ActivityRollups.repDims(user, department),
+                                figures);
                     });
         });
         return result;
@@ -278,10 +281,6 @@ public final class FirstResponses {
 
     private static long number(Object value) {
         return value == null ? 0 : ((Number) value).longValue();
-    }
-
-    private static String part(String value) {
-        return value == null ? "-" : "=" + escape(value);
     }
 
     private static String escape(String value) {

@@ -51,10 +51,10 @@ class ActivityQuery {
 
     /**
      * Calls, interactions, tasks completed and the overdue rate from the rollups ({@link ActivityRollups}): the
-     * period's UTC days, three documents each read by {@code _id}, their hourly counts filtered by scope and
-     * grouped into the caller's periods; tasks due count the whole hours before {@code now} from the day
-     * documents and the hour in progress task by task from its own document; first responses per lead hour,
-     * responder and department with their histograms ({@link FirstResponses}).
+     * period's UTC days, three documents each read by {@code _id}, each rep's hourly figures filtered by scope and
+     * grouped into the caller's periods; tasks due count the whole hours before {@code now} from the day documents
+     * and the hour in progress task by task from its own document; first responses per responder and lead hour with
+     * their histograms ({@link FirstResponses}).
      */
     ActivityReport fromRollups(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window, Instant now) {
         TeamRoster roster = TeamRoster.load(mongo, facts, scope.tenantId());
@@ -62,75 +62,113 @@ class ActivityQuery {
         Instant start = window.start();
         Instant end = window.end();
         Instant currentHour = now.truncatedTo(ChronoUnit.HOURS);
-        List<String> ids = new ArrayList<>();
+        var labels = window.labels();
+        // per day document, the label of each of its hours inside the period (null outside)
+        Map<String, String[]> hourLabels = new HashMap<>();
         for (LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
                 day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(end);
                 day = day.plusDays(1)) {
-            ids.add(ActivityRollups.callsId(scope.tenantId(), day));
-            ids.add(ActivityRollups.interactionsId(scope.tenantId(), day));
-            ids.add(ActivityRollups.tasksId(scope.tenantId(), day));
-            ids.add(FirstResponses.id(scope.tenantId(), day));
+            String[] ofHour = new String[24];
+            Instant midnight = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+            for (int hour = 0; hour < 24; hour++) {
+                Instant at = midnight.plusSeconds(hour * 3600L);
+                ofHour[hour] = at.isBefore(start) || !at.isBefore(end) ? null : labels.of(at);
+            }
+            hourLabels.put(ActivityRollups.callsId(scope.tenantId(), day), ofHour);
+            hourLabels.put(ActivityRollups.interactionsId(scope.tenantId(), day), ofHour);
+            hourLabels.put(ActivityRollups.tasksId(scope.tenantId(), day), ofHour);
+            hourLabels.put(FirstResponses.id(scope.tenantId(), day), ofHour);
         }
+        List<String> ids = new ArrayList<>(hourLabels.keySet());
         boolean partialHour = !currentHour.isBefore(start) && currentHour.isBefore(end) && now.isAfter(currentHour);
-        if (partialHour) {
-            ids.add(ActivityRollups.dueHourId(scope.tenantId(), currentHour));
-        }
         String dueHourId = ActivityRollups.dueHourId(scope.tenantId(), currentHour);
-        var labels = window.labels();
+        if (partialHour) {
+            ids.add(dueHourId);
+        }
+        int currentHourOfDay = currentHour.atZone(ZoneOffset.UTC).getHour();
         for (RollupDocument rollup : RollupReads.entries(
                 mongo.getCollection(facts.rollups()), new Document("_id", new Document("$in", ids)))) {
-            boolean dueList = dueHourId.equals(rollup.id());
+            String[] ofHour = hourLabels.get(rollup.id());
+            if (ofHour == null) {
+                dueInTheHourInProgress(rollup, scope, roster, labels, start, end, now, rows);
+                continue;
+            }
+            // tasks due count in the whole hours before the current one (the hour in progress is read task by task)
+            LocalDate day = LocalDate.parse(rollup.id().substring(rollup.id().lastIndexOf('|') + 1));
+            int dueHours = day.isBefore(currentHour.atZone(ZoneOffset.UTC).toLocalDate())
+                    ? 24
+                    : day.isAfter(currentHour.atZone(ZoneOffset.UTC).toLocalDate()) ? 0 : currentHourOfDay;
             for (RollupEntry entry : rollup.entries()) {
-                Instant at = entry.hour();
                 String user = entry.getString(DealRollups.OWNER);
-                if (at.isBefore(start)
-                        || !at.isBefore(end)
-                        || !scope.canSeeRep(user, entry.getString(DealRollups.DEPARTMENT), roster)) {
+                if (!scope.canSeeRep(user, entry.getString(DealRollups.DEPARTMENT), roster)) {
                     continue;
                 }
-                List<String> key = List.of(labels.of(at), user == null ? "" : user);
-                long due = entry.count(ActivityRollups.DUE);
-                if (dueList) {
-                    // the hour in progress: its tasks one by one, those already due
-                    if (at.isBefore(now)) {
-                        var row = rows.computeIfAbsent(key, Builder::new);
-                        row.tasksDue += due;
-                        row.tasksOverdue += entry.count(ActivityRollups.LATE);
+                String userKey = user == null ? "" : user;
+                String label = null;
+                Builder row = null;
+                for (int field = 0; field < entry.size(); field++) {
+                    int hour = entry.nameHour(field);
+                    if (hour < 0 || ofHour[hour] == null) {
+                        // a dimension, or an hour outside the period
+                        continue;
                     }
-                    continue;
-                }
-                long responded = entry.count(FirstResponses.RESPONDED);
-                if (responded > 0) {
-                    var row = rows.computeIfAbsent(key, Builder::new);
-                    row.leadsResponded += responded;
-                    row.responseSeconds += entry.count(FirstResponses.SECONDS);
-                    for (int field = 0; field < entry.size(); field++) {
-                        if (entry.nameStartsWith(field, FirstResponses.BUCKET)
-                                && !entry.nameStartsWith(field, FirstResponses.BUCKET_SUM)) {
-                            long bucket = entry.nameNumber(field, FirstResponses.BUCKET.length());
-                            row.bucket(bucket, entry.count(field), entry.count(FirstResponses.BUCKET_SUM + bucket));
-                        }
+                    boolean due = entry.nameEquals(field, 2, ActivityRollups.DUE);
+                    if ((due || entry.nameEquals(field, 2, ActivityRollups.LATE)) && hour >= dueHours) {
+                        continue;
                     }
-                    continue;
-                }
-                long calls = entry.count(ActivityRollups.CALLS);
-                long interactions = entry.count(ActivityRollups.INTERACTIONS);
-                long completed = entry.count(ActivityRollups.COMPLETED);
-                boolean dueBefore = due > 0 && at.isBefore(currentHour);
-                if (calls == 0 && interactions == 0 && completed == 0 && !dueBefore) {
-                    continue;
-                }
-                var row = rows.computeIfAbsent(key, Builder::new);
-                row.calls += calls;
-                row.interactions += interactions;
-                row.tasksCompleted += completed;
-                if (dueBefore) {
-                    row.tasksDue += due;
-                    row.tasksOverdue += entry.count(ActivityRollups.LATE);
+                    if (!ofHour[hour].equals(label)) {
+                        label = ofHour[hour];
+                        row = rows.computeIfAbsent(List.of(label, userKey), Builder::new);
+                    }
+                    long count = entry.count(field);
+                    if (entry.nameEquals(field, 2, ActivityRollups.CALLS)) {
+                        row.calls += count;
+                    } else if (entry.nameEquals(field, 2, ActivityRollups.INTERACTIONS)) {
+                        row.interactions += count;
+                    } else if (entry.nameEquals(field, 2, ActivityRollups.COMPLETED)) {
+                        row.tasksCompleted += count;
+                    } else if (due) {
+                        row.tasksDue += count;
+                    } else if (entry.nameEquals(field, 2, ActivityRollups.LATE)) {
+                        row.tasksOverdue += count;
+                    } else if (entry.nameEquals(field, 2, FirstResponses.RESPONDED)) {
+                        row.leadsResponded += count;
+                    } else if (entry.nameEquals(field, 2, FirstResponses.SECONDS)) {
+                        row.responseSeconds += count;
+                    } else if (entry.nameStartsWith(field, 2, FirstResponses.BUCKET_SUM)) {
+                        row.bucket(entry.nameNumber(field, 2 + FirstResponses.BUCKET_SUM.length()), 0, count);
+                    } else if (entry.nameStartsWith(field, 2, FirstResponses.BUCKET)) {
+                        row.bucket(entry.nameNumber(field, 2 + FirstResponses.BUCKET.length()), count, 0);
+                    }
                 }
             }
         }
         return report(window, rows);
+    }
+
+    /** The hour in progress: its tasks one by one ({@link ActivityRollups#dueHourId}), those already due. */
+    private static void dueInTheHourInProgress(
+            RollupDocument dueList,
+            AnalyticsScope scope,
+            TeamRoster roster,
+            QueryWindow.Labels labels,
+            Instant start,
+            Instant end,
+            Instant now,
+            Map<List<String>, Builder> rows) {
+        for (RollupEntry entry : dueList.entries()) {
+            Instant at = entry.hour();
+            String user = entry.getString(DealRollups.OWNER);
+            if (at.isBefore(start)
+                    || !at.isBefore(end)
+                    || !at.isBefore(now)
+                    || !scope.canSeeRep(user, entry.getString(DealRollups.DEPARTMENT), roster)) {
+                continue;
+            }
+            var row = rows.computeIfAbsent(List.of(labels.of(at), user == null ? "" : user), Builder::new);
+            row.tasksDue += entry.count(ActivityRollups.DUE);
+            row.tasksOverdue += entry.count(ActivityRollups.LATE);
+        }
     }
 
     /** By aggregating the facts: for zones whose days do not start on whole UTC hours. */

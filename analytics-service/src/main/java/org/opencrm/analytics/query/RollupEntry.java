@@ -64,7 +64,12 @@ final class RollupEntry {
 
     /** Whether the field's name starts with {@code prefix} (ASCII), without decoding the name. */
     boolean nameStartsWith(int field, String prefix) {
-        int start = nameStarts[field];
+        return nameStartsWith(field, 0, prefix);
+    }
+
+    /** Whether the field's name, after its first {@code from} bytes, starts with {@code prefix} (ASCII). */
+    boolean nameStartsWith(int field, int from, String prefix) {
+        int start = nameStarts[field] + from;
         if (nameEnds[field] - start < prefix.length()) {
             return false;
         }
@@ -74,6 +79,28 @@ final class RollupEntry {
             }
         }
         return true;
+    }
+
+    /** Whether the field's name, after its first {@code from} bytes, is {@code name} (ASCII). */
+    boolean nameEquals(int field, int from, String name) {
+        return nameEnds[field] - nameStarts[field] - from == name.length() && nameStartsWith(field, from, name);
+    }
+
+    /**
+     * The hour of day an hourly figure's name starts with ({@code 07calls} -> 7; {@link
+     * org.opencrm.analytics.projection.ActivityRollups#hourly}), or -1 for a name that starts with no hour.
+     */
+    int nameHour(int field) {
+        int start = nameStarts[field];
+        if (nameEnds[field] - start < 3) {
+            return -1;
+        }
+        int tens = bytes[start] - '0';
+        int ones = bytes[start + 1] - '0';
+        if (tens < 0 || tens > 2 || ones < 0 || ones > 9 || tens * 10 + ones > 23) {
+            return -1;
+        }
+        return tens * 10 + ones;
     }
 
     /**

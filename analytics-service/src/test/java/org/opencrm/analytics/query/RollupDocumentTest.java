@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.math.BigDecimal;
 import java.nio.ByteBuffer;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
@@ -19,6 +21,7 @@ import org.bson.codecs.RawBsonDocumentCodec;
 import org.bson.io.BasicOutputBuffer;
 import org.bson.types.Decimal128;
 import org.junit.jupiter.api.Test;
+import org.opencrm.analytics.projection.ActivityRollups;
 import org.opencrm.analytics.projection.DealRollups;
 
 /** Rollup entries read from a document's BSON give what the decoded {@link Document} gave the reports. */
@@ -118,6 +121,38 @@ class RollupDocumentTest {
         assertThat(entry.nameNumber(4, 1)).isEqualTo(-3);
         assertThatThrownBy(() -> entry.nameNumber(5, 1)).hasMessageContaining("numbered name");
         assertThatThrownBy(() -> entry.nameNumber(1, 1)).hasMessageContaining("numbered name");
+    }
+
+    @Test
+    void hourlyFiguresNameTheirHourAndFigure() {
+        Instant seven = Instant.parse("2026-03-01T07:59:00Z").truncatedTo(ChronoUnit.HOURS);
+        Instant twentyThree = Instant.parse("2026-03-01T23:00:00Z");
+        Document figures = new Document(DealRollups.OWNER, "m1")
+                .append(ActivityRollups.hourly(seven, ActivityRollups.CALLS), 3L)
+                .append(ActivityRollups.hourly(twentyThree, ActivityRollups.DUE), 1L)
+                .append(ActivityRollups.hourly(seven, "b812"), 2L)
+                .append("24calls", 1L)
+                .append("7calls", 1L)
+                .append("07", 1L);
+        RollupEntry entry = raw(new Document("_id", "id").append(DealRollups.ENTRIES, new Document("k", figures)))
+                .entries()
+                .iterator()
+                .next();
+
+        assertThat(entry.name(1)).isEqualTo("07calls");
+        assertThat(entry.name(2)).isEqualTo("23due");
+        assertThat(entry.nameHour(0)).as("a dimension").isEqualTo(-1);
+        assertThat(entry.nameHour(1)).isEqualTo(7);
+        assertThat(entry.nameHour(2)).isEqualTo(23);
+        assertThat(entry.nameHour(4)).as("no hour 24").isEqualTo(-1);
+        assertThat(entry.nameHour(5)).as("one digit").isEqualTo(-1);
+        assertThat(entry.nameHour(6)).as("an hour without a figure").isEqualTo(-1);
+        assertThat(entry.nameEquals(1, 2, ActivityRollups.CALLS)).isTrue();
+        assertThat(entry.nameEquals(1, 2, "call")).isFalse();
+        assertThat(entry.nameEquals(1, 2, "callsX")).isFalse();
+        assertThat(entry.nameStartsWith(3, 2, "b")).isTrue();
+        assertThat(entry.nameStartsWith(3, 2, "bs")).isFalse();
+        assertThat(entry.nameNumber(3, 3)).isEqualTo(812);
     }
 
     @Test
