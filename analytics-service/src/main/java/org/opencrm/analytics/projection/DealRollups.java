@@ -8,6 +8,7 @@ import com.mongodb.client.model.InsertOneModel;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.WriteModel;
 import java.math.BigDecimal;
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -170,6 +171,28 @@ public final class DealRollups {
         return escape(tenantId) + "|appeals|" + utcDay;
     }
 
+    /** The appeals logged on the inner days of a UTC month ({@link #isInnerDay}), summed over them (no hours). */
+    public static String appealsMonthId(String tenantId, YearMonth utcMonth) {
+        return escape(tenantId) + "|appeals-month|" + utcMonth;
+    }
+
+    /**
+     * The appeals logged on the inner days of an ISO week ({@link #isInnerDayOfWeek}) starting on that Monday (UTC),
+     * summed over them (no hours).
+     */
+    public static String appealsWeekId(String tenantId, LocalDate monday) {
+        return escape(tenantId) + "|appeals-week|" + monday;
+    }
+
+    /**
+     * Whether a UTC day is one of its ISO week's inner days, Tuesday to Saturday: as with {@link #isInnerDay}, they
+     * lie inside the same week of every zone (a zone's Monday midnight falls between Sunday and Tuesday UTC).
+     */
+    public static boolean isInnerDayOfWeek(LocalDate utcDay) {
+        DayOfWeek day = utcDay.getDayOfWeek();
+        return day != DayOfWeek.MONDAY && day != DayOfWeek.SUNDAY;
+    }
+
     /** The deals opened on a UTC day, per hour, owner, department, pipeline, source and (won) currency. */
     public static String createdId(String tenantId, LocalDate utcDay) {
         return escape(tenantId) + "|created|" + utcDay;
@@ -247,20 +270,35 @@ public final class DealRollups {
 
     /**
      * An appeal's difference, stored on its interaction fact when it is inserted: one appeal in its UTC day's
-     * document, per hour, rep, department and topic. The fact is inserted once and never changes, so its
-     * difference is the whole contribution, under revision 1.
+     * document, per hour, rep, department and topic, and per rep, department and topic in its month's and its
+     * week's documents when it is one of their inner days (a report of whole weeks or months reads those instead of
+     * every day). The fact is inserted once and never changes, so its difference is the whole contribution, under
+     * revision 1.
      */
     static Document appealPending(String tenantId, String userId, String departmentId, String topic, Date at) {
         Instant hour = at.toInstant().truncatedTo(ChronoUnit.HOURS);
-        Document dims = new Document(OWNER, userId)
-                .append(DEPARTMENT, departmentId)
-                .append(TOPIC, topic)
-                .append(HOUR, Date.from(hour));
-        Document op = new Document("id", appealsId(tenantId, LocalDate.ofInstant(hour, ZoneOffset.UTC)))
-                .append("k", hour.getEpochSecond() + "|" + part(userId) + "|" + part(departmentId) + "|" + part(topic))
-                .append("dims", dims)
-                .append("inc", new Document(APPEALS, 1L));
-        return new Document("r", 1L).append("ops", List.of(op));
+        LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
+        Document dims =
+                new Document(OWNER, userId).append(DEPARTMENT, departmentId).append(TOPIC, topic);
+        String key = part(userId) + "|" + part(departmentId) + "|" + part(topic);
+        List<Document> ops = new ArrayList<>(3);
+        ops.add(new Document("id", appealsId(tenantId, day))
+                .append("k", hour.getEpochSecond() + "|" + key)
+                .append("dims", new Document(dims).append(HOUR, Date.from(hour)))
+                .append("inc", new Document(APPEALS, 1L)));
+        if (isInnerDay(day)) {
+            ops.add(new Document("id", appealsMonthId(tenantId, YearMonth.from(day)))
+                    .append("k", key)
+                    .append("dims", new Document(dims))
+                    .append("inc", new Document(APPEALS, 1L)));
+        }
+        if (isInnerDayOfWeek(day)) {
+            ops.add(new Document("id", appealsWeekId(tenantId, day.with(DayOfWeek.MONDAY)))
+                    .append("k", key)
+                    .append("dims", new Document(dims))
+                    .append("inc", new Document(APPEALS, 1L)));
+        }
+        return new Document("r", 1L).append("ops", ops);
     }
 
     // ---- contributions -----------------------------------------------------------------------------------

@@ -2,14 +2,20 @@ package org.opencrm.analytics.query;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
+import java.time.DayOfWeek;
 import java.time.Instant;
 import java.time.LocalDate;
+import java.time.YearMonth;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.bson.Document;
 import org.opencrm.analytics.projection.DealRollups;
 import org.opencrm.analytics.projection.ProjectionCollections;
@@ -36,34 +42,42 @@ class AppealsQuery {
     }
 
     /**
-     * From the rollups ({@link DealRollups}): the period's UTC days, one document each read by {@code _id}, their
-     * hourly counts per rep, department and topic filtered by scope and grouped into the caller's periods.
+     * From the rollups ({@link DealRollups}), the documents of {@link #plan} read by {@code _id}: whole months' and
+     * weeks' inner days summed per rep, department and topic, the other days per hour; filtered by scope and
+     * grouped into the caller's periods.
      */
     AppealsReport fromRollups(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
         TeamRoster roster = TeamRoster.load(mongo, facts, scope.tenantId());
         Instant start = window.start();
         Instant end = window.end();
-        List<String> days = new ArrayList<>();
-        for (LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
-                day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(end);
-                day = day.plusDays(1)) {
-            days.add(DealRollups.appealsId(scope.tenantId(), day));
-        }
+        Plan plan = plan(window);
+        // the documents read whole, with their row
+        Map<String, String> wholes = new HashMap<>();
+        plan.months().forEach((month, label) -> wholes.put(DealRollups.appealsMonthId(scope.tenantId(), month), label));
+        plan.weeks().forEach((monday, label) -> wholes.put(DealRollups.appealsWeekId(scope.tenantId(), monday), label));
+        List<String> ids = new ArrayList<>(wholes.keySet());
+        plan.days().forEach(day -> ids.add(DealRollups.appealsId(scope.tenantId(), day)));
         var labels = window.labels();
         Map<List<String>, Long> counts = new HashMap<>();
         for (RollupDocument rollup : RollupReads.entries(
-                mongo.getCollection(facts.rollups()), new Document("_id", new Document("$in", days)))) {
+                mongo.getCollection(facts.rollups()), new Document("_id", new Document("$in", ids)))) {
+            String whole = wholes.get(rollup.id());
             for (RollupEntry entry : rollup.entries()) {
-                Instant hour = entry.hour();
-                if (hour.isBefore(start)
-                        || !hour.isBefore(end)
-                        || !scope.canSeeRep(
-                                entry.getString(DealRollups.OWNER), entry.getString(DealRollups.DEPARTMENT), roster)) {
+                String label = whole;
+                if (label == null) {
+                    Instant hour = entry.hour();
+                    if (hour.isBefore(start) || !hour.isBefore(end)) {
+                        continue;
+                    }
+                    label = labels.of(hour);
+                }
+                if (!scope.canSeeRep(
+                        entry.getString(DealRollups.OWNER), entry.getString(DealRollups.DEPARTMENT), roster)) {
                     continue;
                 }
                 String topic = entry.getString(DealRollups.TOPIC);
                 counts.merge(
-                        List.of(labels.of(hour), topic == null ? AppealsReport.NO_TOPIC : topic),
+                        List.of(label, topic == null ? AppealsReport.NO_TOPIC : topic),
                         entry.count(DealRollups.APPEALS),
                         Long::sum);
             }
@@ -80,6 +94,37 @@ class AppealsQuery {
                 window.zone().getId(),
                 window.granularityName(),
                 rows);
+    }
+
+    /** The documents a period reads: whole months' and weeks' inner days (with their row label), other days. */
+    record Plan(Map<YearMonth, String> months, Map<LocalDate, String> weeks, List<LocalDate> days) {}
+
+    /**
+     * The months {@link SourcesQuery#plan} reads whole (their inner days inside the period and one row), then of the
+     * days left the ISO weeks whose inner days ({@link DealRollups#isInnerDayOfWeek}, Tuesday to Saturday) all lie in
+     * the period and one row, by their Monday; every other day per hour. A quarter by week reads 13 week and 26 day
+     * documents instead of 91 day documents, a quarter by month 3 month and 6 day documents.
+     */
+    static Plan plan(QueryWindow window) {
+        var byMonth = SourcesQuery.plan(window);
+        Set<LocalDate> days = new LinkedHashSet<>(byMonth.days());
+        Map<LocalDate, String> weeks = new LinkedHashMap<>();
+        for (LocalDate tuesday : byMonth.days()) {
+            if (tuesday.getDayOfWeek() != DayOfWeek.TUESDAY) {
+                continue;
+            }
+            List<LocalDate> inner = tuesday.datesUntil(tuesday.plusDays(5)).toList();
+            Instant innerStart = tuesday.atStartOfDay(ZoneOffset.UTC).toInstant();
+            Instant innerEnd = tuesday.plusDays(5).atStartOfDay(ZoneOffset.UTC).toInstant();
+            if (days.containsAll(inner)
+                    && !innerStart.isBefore(window.start())
+                    && !innerEnd.isAfter(window.end())
+                    && window.label(innerStart).equals(window.label(innerEnd.minus(1, ChronoUnit.HOURS)))) {
+                weeks.put(tuesday.minusDays(1), window.label(innerStart));
+                inner.forEach(days::remove);
+            }
+        }
+        return new Plan(byMonth.months(), weeks, new ArrayList<>(days));
     }
 
     /** By aggregating the interaction facts: for zones whose days do not start on whole UTC hours. */

@@ -155,6 +155,45 @@ class DealRollupsExactnessTest {
         }
     }
 
+    /**
+     * The appeals report's plan: by week, the inner days (Tuesday to Saturday) of every ISO week wholly in the period
+     * from one document, Mondays and Sundays and a partial week's days per hour; by month, whole months' inner days;
+     * by day, every day per hour.
+     */
+    @Test
+    void appealsReadWholeWeeksAndMonthsFromOneDocumentEach() {
+        // bench B3's call: 91 days from a Monday to a Sunday, by week in UTC
+        var quarter = AppealsQuery.plan(window("2026-08-24", "2026-11-22", "UTC", Granularity.WEEK));
+        assertThat(quarter.months()).isEmpty();
+        assertThat(quarter.weeks())
+                .hasSize(13)
+                .allSatisfy((monday, label) -> assertThat(monday.getDayOfWeek()).isEqualTo(DayOfWeek.MONDAY));
+        assertThat(quarter.weeks().get(LocalDate.parse("2026-08-24"))).isEqualTo("2026-W35");
+        assertThat(quarter.days())
+                .hasSize(91 - 13 * 5)
+                .allMatch(day -> day.getDayOfWeek() == DayOfWeek.MONDAY || day.getDayOfWeek() == DayOfWeek.SUNDAY);
+
+        var inBerlin = AppealsQuery.plan(window("2026-03-02", "2026-04-12", "Europe/Berlin", Granularity.WEEK));
+        assertThat(inBerlin.weeks()).hasSize(6);
+        assertThat(inBerlin.days()).contains(LocalDate.parse("2026-03-01"), LocalDate.parse("2026-04-12"));
+
+        // from a Wednesday: that week is read by day
+        var midWeek = AppealsQuery.plan(window("2026-03-04", "2026-04-12", "UTC", Granularity.WEEK));
+        assertThat(midWeek.weeks())
+                .doesNotContainKey(LocalDate.parse("2026-03-02"))
+                .hasSize(5);
+        assertThat(midWeek.days()).contains(LocalDate.parse("2026-03-04"), LocalDate.parse("2026-03-07"));
+
+        var byMonth = AppealsQuery.plan(window("2026-01-01", "2026-03-31", "Europe/Berlin", Granularity.MONTH));
+        assertThat(byMonth.months()).hasSize(3);
+        assertThat(byMonth.weeks()).isEmpty();
+        assertThat(byMonth.days()).hasSize(7);
+
+        var byDay = AppealsQuery.plan(window("2026-03-02", "2026-03-15", "UTC", Granularity.DAY));
+        assertThat(byDay.weeks()).isEmpty();
+        assertThat(byDay.days()).hasSize(14);
+    }
+
     @Test
     void aZoneWhoseDaysDoNotStartOnWholeHoursIsAnsweredFromTheFacts() {
         assertThat(window("2026-03-01", "2026-03-31", "Asia/Kolkata", null).daysStartOnWholeHours())
