@@ -27,8 +27,8 @@ import org.springframework.data.mongodb.core.query.Update;
  * survivor ({@code into}); everything it lists, and everything added to it later, is copied into the survivor's
  * document (and on along a chain of merges). Only a document with no survivor contributes: its leads' first responses,
  * per responder and responder's department and per lead hour (figures named by the hour, {@link
- * ActivityRollups#hourly}), in {@code <tenant>|act-rep-fr|<UTC day>}, as the count, the sum of seconds and a histogram
- * of the seconds; the difference rule of {@link DealRollups} keeps the sums exact.
+ * ActivityRollups#hourly}), in {@code <tenant>|act-rep-fr|<UTC day>}, as a histogram of the seconds that also gives
+ * their count and sum; the difference rule of {@link DealRollups} keeps the sums exact.
  *
  * <p>Why the copies converge under racing writers: an addition to a document and the merge that names its survivor
  * are both compare-and-sets on that document, so one of them sees the other; the writer that adds reads the
@@ -38,12 +38,11 @@ import org.springframework.data.mongodb.core.query.Update;
  * <p>The histogram keeps durations to 3 significant decimal digits in HdrHistogram's sense: exactly below
  * {@value #EXACT_BELOW} s; above, in buckets 1/2048 of the duration wide, each keeping the count and the sum of its
  * durations, so that a median read from it is the mean of its bucket: at most 0.05% off, exact when the bucket holds
- * one distinct duration.
+ * one distinct duration. The responses' count and exact sum of seconds are the histogram's counts and sums (a bucket
+ * below {@value #EXACT_BELOW} s holds that many seconds each).
  */
 public final class FirstResponses {
 
-    public static final String RESPONDED = "responded";
-    public static final String SECONDS = "seconds";
     /**
      * A bucket's count is {@code b<bucket>}, its sum of seconds (buckets not exact) {@code bs<bucket>}, after the
      * hour ({@code 07b812}).
@@ -262,9 +261,8 @@ public final class FirstResponses {
                         String user = first.getString("u");
                         String department = first.getString("d");
                         long bucket = bucket(seconds);
-                        Document figures = new Document(ActivityRollups.hourly(hour, RESPONDED), 1L)
-                                .append(ActivityRollups.hourly(hour, SECONDS), seconds)
-                                .append(ActivityRollups.hourly(hour, BUCKET + bucket), 1L);
+                        // the count and the sum of seconds are the histogram's: not stored twice
+                        Document figures = new Document(ActivityRollups.hourly(hour, BUCKET + bucket), 1L);
                         if (bucket >= EXACT_BELOW) {
                             figures.append(ActivityRollups.hourly(hour, BUCKET_SUM + bucket), seconds);
                         }

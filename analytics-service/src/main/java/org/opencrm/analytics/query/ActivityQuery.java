@@ -131,14 +131,18 @@ class ActivityQuery {
                         row.tasksDue += count;
                     } else if (entry.nameEquals(field, 2, ActivityRollups.LATE)) {
                         row.tasksOverdue += count;
-                    } else if (entry.nameEquals(field, 2, FirstResponses.RESPONDED)) {
-                        row.leadsResponded += count;
-                    } else if (entry.nameEquals(field, 2, FirstResponses.SECONDS)) {
-                        row.responseSeconds += count;
                     } else if (entry.nameStartsWith(field, 2, FirstResponses.BUCKET_SUM)) {
+                        // an inexact bucket's sum of seconds
+                        row.responseSeconds += count;
                         row.bucket(entry.nameNumber(field, 2 + FirstResponses.BUCKET_SUM.length()), 0, count);
                     } else if (entry.nameStartsWith(field, 2, FirstResponses.BUCKET)) {
-                        row.bucket(entry.nameNumber(field, 2 + FirstResponses.BUCKET.length()), count, 0);
+                        // first responses of a bucket: below EXACT_BELOW, of exactly that many seconds each
+                        long bucket = entry.nameNumber(field, 2 + FirstResponses.BUCKET.length());
+                        row.leadsResponded += count;
+                        if (bucket < FirstResponses.EXACT_BELOW) {
+                            row.responseSeconds += bucket * count;
+                        }
+                        row.bucket(bucket, count, 0);
                     }
                 }
             }
