@@ -56,7 +56,7 @@ class PipelineAsOfQuery {
         LocalDate lastDay = LocalDate.ofInstant(until, ZoneOffset.UTC);
         YearMonth month = YearMonth.from(lastDay);
         var rollups = mongo.getCollection(facts.rollups());
-        Map<List<Object>, Sum> sums = new HashMap<>();
+        Map<String, Sum> sums = new HashMap<>();
         String monthPrefix = DealRollups.asOfMonthPrefix(scope.tenantId());
         for (RollupDocument rollup : RollupReads.entries(
                 rollups,
@@ -89,7 +89,7 @@ class PipelineAsOfQuery {
             if (sum.getValue().deals <= 0) {
                 continue;
             }
-            List<Object> dims = sum.getKey();
+            List<Object> dims = sum.getValue().dims;
             String pipelineId = (String) dims.get(DIMENSIONS.indexOf(DealRollups.PIPELINE));
             String stage = (String) dims.get(DIMENSIONS.indexOf(DealRollups.STAGE));
             Object currency = dims.get(DIMENSIONS.indexOf(DealRollups.CURRENCY));
@@ -109,35 +109,55 @@ class PipelineAsOfQuery {
         return report(date, zone, rows);
     }
 
-    /** The entries of a rollup the caller may see (and, for hourly ones, before {@code until}) into the sums. */
-    private static void addAll(
-            RollupDocument rollup, AnalyticsScope scope, Instant until, Map<List<Object>, Sum> sums) {
+    /**
+     * The entries of a rollup the caller may see (and, for hourly ones, before {@code until}) into the sums, kept by
+     * the entry's key: its dimensions one to one ({@code DealRollups}' key of a pipeline-as-of entry; an hourly
+     * entry's after its hour). Scope and dimensions are decoded once per key, not per entry: ~11,500 entries of a few
+     * thousand keys in bench B3's call.
+     */
+    private static void addAll(RollupDocument rollup, AnalyticsScope scope, Instant until, Map<String, Sum> sums) {
         for (RollupEntry entry : rollup.entries()) {
-            if (until != null && !entry.hour().isBefore(until)) {
+            String key = entry.key();
+            if (until != null) {
+                if (!entry.hour().isBefore(until)) {
+                    continue;
+                }
+                key = key.substring(key.indexOf('|') + 1);
+            }
+            Sum sum = sums.get(key);
+            if (sum == null) {
+                sum = visible(
+                                scope,
+                                entry.getString(DealRollups.OWNER),
+                                entry.getString(DealRollups.DEPARTMENT),
+                                entry.getString(DealRollups.PIPELINE))
+                        ? new Sum(dimensions(entry))
+                        : Sum.HIDDEN;
+                sums.put(key, sum);
+            }
+            if (sum == Sum.HIDDEN) {
                 continue;
             }
-            if (!visible(
-                    scope,
-                    entry.getString(DealRollups.OWNER),
-                    entry.getString(DealRollups.DEPARTMENT),
-                    entry.getString(DealRollups.PIPELINE))) {
-                continue;
-            }
-            Object[] key = new Object[DIMENSIONS.size()];
-            for (int i = 0; i < key.length; i++) {
-                key[i] = entry.get(DIMENSIONS.get(i));
-            }
-            var sum = sums.computeIfAbsent(java.util.Arrays.asList(key), k -> new Sum());
             sum.deals += entry.count(DealRollups.DEALS);
-            if (entry.get(DealRollups.VALUE) != null) {
-                BigDecimal amount = Figures.decimal(entry.get(DealRollups.VALUE));
+            Object value = entry.get(DealRollups.VALUE);
+            if (value != null) {
+                BigDecimal amount = Figures.decimal(value);
                 sum.value = sum.value == null ? amount : sum.value.add(amount);
             }
-            if (entry.get(DealRollups.WEIGHTED) != null) {
-                BigDecimal weighted = Figures.decimal(entry.get(DealRollups.WEIGHTED));
-                sum.weighted = sum.weighted == null ? weighted : sum.weighted.add(weighted);
+            Object weighted = entry.get(DealRollups.WEIGHTED);
+            if (weighted != null) {
+                BigDecimal amount = Figures.decimal(weighted);
+                sum.weighted = sum.weighted == null ? amount : sum.weighted.add(amount);
             }
         }
+    }
+
+    private static List<Object> dimensions(RollupEntry entry) {
+        Object[] dims = new Object[DIMENSIONS.size()];
+        for (int i = 0; i < dims.length; i++) {
+            dims[i] = entry.get(DIMENSIONS.get(i));
+        }
+        return java.util.Arrays.asList(dims);
     }
 
     /** What an entry's sum is kept apart by, in the order of a sum's key. */
@@ -151,9 +171,17 @@ class PipelineAsOfQuery {
             DealRollups.CURRENCY);
 
     private static final class Sum {
+        /** The sum of the entries the caller may not see: not added to. */
+        static final Sum HIDDEN = new Sum(List.of());
+
+        final List<Object> dims;
         long deals;
         BigDecimal value;
         BigDecimal weighted;
+
+        Sum(List<Object> dims) {
+            this.dims = dims;
+        }
     }
 
     /** By replaying the history facts: for zones whose days do not end on whole UTC hours. */
