@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.bson.Document;
 import org.opencrm.analytics.AnalyticsProperties;
 import org.springframework.dao.DuplicateKeyException;
@@ -29,6 +30,17 @@ public class ProjectionPointer {
     public static final String COLLECTION = "analytics_projection";
     static final String ID = "projection";
 
+    /**
+     * The layout of the projection documents this code writes and reads (rollup kinds and entry shapes), raised with
+     * every change that a version built by earlier code lacks. Reports refuse a current version of another layout
+     * instead of answering from documents they no longer read (figures silently too low); a rebuild builds one of
+     * this layout. 20261124: activity per rep and day with hourly figures, appeals per week and month. A pointer
+     * written before this existed has none (0).
+     */
+    public static final int FORMAT = 20261124;
+
+    static final String CURRENT_FORMAT = "currentFormat";
+
     private final MongoTemplate mongo;
     private final AnalyticsProperties properties;
     private final Clock clock;
@@ -43,6 +55,14 @@ public class ProjectionPointer {
     /** The version queries answer from. */
     public ProjectionCollections current() {
         return new ProjectionCollections(state().current());
+    }
+
+    /** The version queries answer from, when it was built in this code's {@link #FORMAT}; else empty. */
+    public Optional<ProjectionCollections> readable() {
+        State state = state();
+        return state.currentFormat() == FORMAT
+                ? Optional.of(new ProjectionCollections(state.current()))
+                : Optional.empty();
     }
 
     /** The versions a newly consumed event goes to: the current one, and the one being built if any. */
@@ -61,14 +81,22 @@ public class ProjectionPointer {
         Document document = mongo.findById(ID, Document.class, COLLECTION);
         if (document == null) {
             try {
-                mongo.insert(new Document("_id", ID).append("current", 1).append("lastVersion", 1), COLLECTION);
+                mongo.insert(
+                        new Document("_id", ID)
+                                .append("current", 1)
+                                .append("lastVersion", 1)
+                                .append(CURRENT_FORMAT, FORMAT),
+                        COLLECTION);
             } catch (DuplicateKeyException anotherInstanceWasFirst) {
                 // fine: read what it wrote
             }
             document = mongo.findById(ID, Document.class, COLLECTION);
         }
         State state = new State(
-                document.getInteger("current"), document.getInteger("building"), document.getInteger("lastVersion"));
+                document.getInteger("current"),
+                document.getInteger("building"),
+                document.getInteger("lastVersion"),
+                document.getInteger(CURRENT_FORMAT, 0));
         cached = new Cached(state, clock.instant());
         return state;
     }
@@ -100,9 +128,10 @@ public class ProjectionPointer {
         mongo.updateFirst(new Query(where("_id").is(ID).and("building").is(version)), update, COLLECTION);
     }
 
-    /** Makes the built version the current one and ends the rebuild, in one write. */
+    /** Makes the built version, of this code's {@link #FORMAT}, the current one and ends the rebuild, in one write. */
     public void switchTo(int version, Document fields) {
-        var update = new Update().set("current", version).unset("building");
+        var update =
+                new Update().set("current", version).set(CURRENT_FORMAT, FORMAT).unset("building");
         fields.forEach((name, value) -> update.set("rebuild." + name, value));
         mongo.updateFirst(new Query(where("_id").is(ID).and("building").is(version)), update, COLLECTION);
         invalidate();
@@ -158,8 +187,9 @@ public class ProjectionPointer {
      * @param building the version a rebuild is filling, or null
      * @param lastVersion the highest version ever claimed; a new rebuild takes the next one, so it never
      *     reuses the collections of an abandoned attempt
+     * @param currentFormat the {@link #FORMAT} of the code that built the current version (0: before formats)
      */
-    public record State(int current, Integer building, int lastVersion) {}
+    public record State(int current, Integer building, int lastVersion, int currentFormat) {}
 
     private record Cached(State state, Instant readAt) {}
 }

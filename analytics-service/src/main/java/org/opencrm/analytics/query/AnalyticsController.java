@@ -2,9 +2,12 @@ package org.opencrm.analytics.query;
 
 import java.time.Clock;
 import org.opencrm.analytics.AnalyticsProperties;
+import org.opencrm.analytics.projection.ProjectionCollections;
 import org.opencrm.analytics.projection.ProjectionPointer;
 import org.opencrm.platform.security.CurrentUser;
+import org.opencrm.platform.web.ProblemType;
 import org.springframework.http.MediaType;
+import org.springframework.web.ErrorResponseException;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
@@ -50,33 +53,54 @@ class AnalyticsController {
 
     @GetMapping("/funnel")
     FunnelReport funnel(ReportParameters parameters, CurrentUser user) {
-        return funnel.run(pointer.current(), scope(user, parameters), window(parameters));
+        var window = window(parameters);
+        return funnel.run(readable(), scope(user, parameters), window);
     }
 
     @GetMapping("/deals")
     DealsReport deals(ReportParameters parameters, CurrentUser user) {
-        return deals.run(pointer.current(), scope(user, parameters), window(parameters));
+        var window = window(parameters);
+        return deals.run(readable(), scope(user, parameters), window);
     }
 
     @GetMapping("/activity")
     ActivityReport activity(ReportParameters parameters, CurrentUser user) {
-        return activity.run(pointer.current(), scope(user, parameters), window(parameters));
+        var window = window(parameters);
+        return activity.run(readable(), scope(user, parameters), window);
     }
 
     @GetMapping("/sources")
     SourcesReport sources(ReportParameters parameters, CurrentUser user) {
-        return sources.run(pointer.current(), scope(user, parameters), window(parameters));
+        var window = window(parameters);
+        return sources.run(readable(), scope(user, parameters), window);
     }
 
     @GetMapping("/appeals")
     AppealsReport appeals(ReportParameters parameters, CurrentUser user) {
-        return appeals.run(pointer.current(), scope(user, parameters), window(parameters));
+        var window = window(parameters);
+        return appeals.run(readable(), scope(user, parameters), window);
     }
 
     @GetMapping("/pipeline-as-of")
     PipelineAsOfReport pipelineAsOf(ReportParameters parameters, CurrentUser user) {
         var asOf = parameters.asOf();
-        return pipelineAsOf.run(pointer.current(), scope(user, parameters), asOf.date(), asOf.zone());
+        return pipelineAsOf.run(readable(), scope(user, parameters), asOf.date(), asOf.zone());
+    }
+
+    /**
+     * The current projection version, if this code can read it: after an upgrade that changed the rollups' layout
+     * ({@link ProjectionPointer#FORMAT}) until a rebuild, a 503 problem saying so rather than figures read from
+     * documents this code no longer writes (too low, with nothing to show it).
+     */
+    private ProjectionCollections readable() {
+        return pointer.readable().orElseThrow(() -> {
+            var problem = ProblemType.SERVICE_UNAVAILABLE.problem("The analytics projection was built by an earlier"
+                    + " version of the service, whose figures this version cannot read; an administrator rebuilds it"
+                    + " with POST /api/analytics/rebuild (progress: GET /api/analytics/rebuild), after which the"
+                    + " reports answer again.");
+            problem.setProperty("rebuild", "/api/analytics/rebuild");
+            return new ErrorResponseException(ProblemType.SERVICE_UNAVAILABLE.status(), problem, null);
+        });
     }
 
     private QueryWindow window(ReportParameters parameters) {

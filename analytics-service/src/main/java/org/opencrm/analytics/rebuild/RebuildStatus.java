@@ -10,9 +10,11 @@ import org.opencrm.analytics.projection.ProjectionPointer;
  *
  * @param currentVersion the version queries answer from
  * @param buildingVersion the version being built, or null
+ * @param rebuildNeeded the current version was built by an earlier version of the service, in a layout this one
+ *     cannot read ({@link ProjectionPointer#FORMAT}): the reports answer 503 until a rebuild completes
  * @param rebuild the last rebuild, or null before the first
  */
-public record RebuildStatus(int currentVersion, Integer buildingVersion, Rebuild rebuild) {
+public record RebuildStatus(int currentVersion, Integer buildingVersion, boolean rebuildNeeded, Rebuild rebuild) {
 
     /**
      * @param state {@code RUNNING}, {@code COMPLETED} or {@code FAILED}
@@ -35,7 +37,10 @@ public record RebuildStatus(int currentVersion, Integer buildingVersion, Rebuild
      */
     static RebuildStatus of(ProjectionPointer.State pointer, Document rebuild, String callerTenant) {
         return new RebuildStatus(
-                pointer.current(), pointer.building(), rebuild == null ? null : rebuild(rebuild, callerTenant));
+                pointer.current(),
+                pointer.building(),
+                pointer.currentFormat() != ProjectionPointer.FORMAT,
+                rebuild == null ? null : rebuild(rebuild, callerTenant));
     }
 
     private static Rebuild rebuild(Document status, String callerTenant) {
