@@ -65,24 +65,41 @@ class SourcesQuery {
             createdIds.add(id);
         });
         plan.days().forEach(day -> createdIds.add(DealRollups.createdId(scope.tenantId(), day)));
+        // by an entry's key (after an hourly entry's hour): its dimensions one to one (DealRollups' key of a created
+        // entry), so scope, source and currency are decoded once per key, not per entry (~95,000 in bench B3's call)
+        Map<String, CreatedKey> keys = new HashMap<>();
         for (RollupDocument rollup :
                 RollupReads.entries(rollups, new Document("_id", new Document("$in", createdIds)))) {
             String monthLabel = createdMonths.get(rollup.id());
             for (RollupEntry entry : rollup.entries()) {
                 String label = monthLabel != null ? monthLabel : labelInPeriod(labels, entry, start, end);
-                if (label == null
-                        || !scope.canSeeRecord(
-                                entry.getString(DealRollups.OWNER),
-                                entry.getString(DealRollups.DEPARTMENT),
-                                entry.getString(DealRollups.PIPELINE))) {
+                if (label == null) {
                     continue;
                 }
-                var row = row(rows, label, entry.getString(DealRollups.SOURCE));
+                String key = entry.key();
+                if (monthLabel == null) {
+                    key = key.substring(key.indexOf('|') + 1);
+                }
+                CreatedKey dims = keys.get(key);
+                if (dims == null) {
+                    dims = new CreatedKey(
+                            scope.canSeeRecord(
+                                    entry.getString(DealRollups.OWNER),
+                                    entry.getString(DealRollups.DEPARTMENT),
+                                    entry.getString(DealRollups.PIPELINE)),
+                            entry.getString(DealRollups.SOURCE),
+                            entry.get(DealRollups.CURRENCY));
+                    keys.put(key, dims);
+                }
+                if (!dims.visible) {
+                    continue;
+                }
+                var row = dims.row(rows, label);
                 row.deals += entry.count(DealRollups.DEALS);
                 long won = entry.count(DealRollups.WON);
                 if (won > 0) {
                     row.won += won;
-                    Figures.add(row.revenue, entry.get(DealRollups.CURRENCY), entry.get(DealRollups.WON_AMOUNT));
+                    Figures.add(row.revenue, dims.currency, entry.get(DealRollups.WON_AMOUNT));
                 }
             }
         }
@@ -280,6 +297,29 @@ class SourcesQuery {
 
     private static Builder row(Map<List<String>, Builder> rows, String period, String source) {
         return rows.computeIfAbsent(List.of(period, source == null ? SourcesReport.NO_SOURCE : source), Builder::new);
+    }
+
+    /** What a created entry's key says: whether the caller sees it, its source and currency, its last row. */
+    private static final class CreatedKey {
+        final boolean visible;
+        final String source;
+        final Object currency;
+        String lastLabel;
+        Builder lastRow;
+
+        CreatedKey(boolean visible, String source, Object currency) {
+            this.visible = visible;
+            this.source = source;
+            this.currency = currency;
+        }
+
+        Builder row(Map<List<String>, Builder> rows, String label) {
+            if (!label.equals(lastLabel)) {
+                lastLabel = label;
+                lastRow = SourcesQuery.row(rows, label, source);
+            }
+            return lastRow;
+        }
     }
 
     private static final class Builder {
