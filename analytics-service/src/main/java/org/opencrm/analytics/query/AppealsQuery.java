@@ -48,8 +48,6 @@ class AppealsQuery {
      */
     AppealsReport fromRollups(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
         TeamRoster roster = TeamRoster.load(mongo, facts, scope.tenantId());
-        Instant start = window.start();
-        Instant end = window.end();
         Plan plan = plan(window);
         // the documents read whole, with their row
         Map<String, String> wholes = new HashMap<>();
@@ -63,13 +61,9 @@ class AppealsQuery {
                 mongo.getCollection(facts.rollups()), new Document("_id", new Document("$in", ids)))) {
             String whole = wholes.get(rollup.id());
             for (RollupEntry entry : rollup.entries()) {
-                String label = whole;
+                String label = labels.of(whole, entry);
                 if (label == null) {
-                    Instant hour = entry.hour();
-                    if (hour.isBefore(start) || !hour.isBefore(end)) {
-                        continue;
-                    }
-                    label = labels.of(hour);
+                    continue;
                 }
                 if (!scope.canSeeRep(
                         entry.getString(DealRollups.OWNER), entry.getString(DealRollups.DEPARTMENT), roster)) {

@@ -59,8 +59,6 @@ class DealsQuery {
      */
     DealsReport fromRollups(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
         var rollups = mongo.getCollection(facts.rollups());
-        Instant start = window.start();
-        Instant end = window.end();
         var labels = window.labels();
         Map<String, Builder> byPeriod = new TreeMap<>();
         Map<String, String> documents = documents(facts, scope, window);
@@ -72,13 +70,9 @@ class DealsQuery {
                 // a day or month lying in one row has its label; a day read per hour has none
                 String whole = documents.get(rollup.id());
                 for (RollupEntry entry : rollup.entries()) {
-                    String label = whole;
+                    String label = labels.of(whole, entry);
                     if (label == null) {
-                        Instant hour = entry.hour();
-                        if (hour.isBefore(start) || !hour.isBefore(end)) {
-                            continue;
-                        }
-                        label = labels.of(hour);
+                        continue;
                     }
                     if (!visible(scope, entry)) {
                         continue;

@@ -82,6 +82,18 @@ record QueryWindow(LocalDate from, LocalDate to, ZoneId zone, Granularity granul
         String of(Instant instant) {
             return byEpochSecond.computeIfAbsent(instant.getEpochSecond(), second -> window.label(instant));
         }
+
+        /**
+         * The row of a rollup entry: {@code documentRow} when its whole document lies in one row, else the row of
+         * the entry's hour, or null when that hour is outside the period.
+         */
+        String of(String documentRow, RollupEntry entry) {
+            if (documentRow != null) {
+                return documentRow;
+            }
+            Instant hour = entry.hour();
+            return hour.isBefore(window.start()) || !hour.isBefore(window.end()) ? null : of(hour);
+        }
     }
 
     /**

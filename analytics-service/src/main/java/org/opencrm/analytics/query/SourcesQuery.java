@@ -53,8 +53,6 @@ class SourcesQuery {
     SourcesReport fromRollups(ProjectionCollections facts, AnalyticsScope scope, QueryWindow window) {
         Map<List<String>, Builder> rows = rows();
         var rollups = mongo.getCollection(facts.rollups());
-        Instant start = window.start();
-        Instant end = window.end();
         var labels = window.labels();
         Plan plan = plan(window);
         Map<String, String> createdMonths = new HashMap<>();
@@ -72,7 +70,7 @@ class SourcesQuery {
                 RollupReads.entries(rollups, new Document("_id", new Document("$in", createdIds)))) {
             String monthLabel = createdMonths.get(rollup.id());
             for (RollupEntry entry : rollup.entries()) {
-                String label = monthLabel != null ? monthLabel : labelInPeriod(labels, entry, start, end);
+                String label = labels.of(monthLabel, entry);
                 if (label == null) {
                     continue;
                 }
@@ -124,7 +122,7 @@ class SourcesQuery {
                     RollupReads.entries(rollups, new Document("_id", new Document("$in", leadIds)))) {
                 String monthLabel = leadMonths.get(rollup.id());
                 for (RollupEntry entry : rollup.entries()) {
-                    String label = monthLabel != null ? monthLabel : labelInPeriod(labels, entry, start, end);
+                    String label = labels.of(monthLabel, entry);
                     String leadDepartment = entry.getString(DealRollups.DEPARTMENT);
                     if (label == null
                             || (department != null && !department.equals(leadDepartment))
@@ -178,12 +176,6 @@ class SourcesQuery {
             }
         }
         return new Plan(months, days);
-    }
-
-    /** The row of a day document's entry (by its hour), or null when the hour is outside the period. */
-    private static String labelInPeriod(QueryWindow.Labels labels, RollupEntry entry, Instant start, Instant end) {
-        Instant hour = entry.hour();
-        return hour.isBefore(start) || !hour.isBefore(end) ? null : labels.of(hour);
     }
 
     /** By aggregating the lead and deal facts: for zones whose days do not start on whole UTC hours. */
