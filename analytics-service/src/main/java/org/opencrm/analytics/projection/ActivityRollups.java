@@ -48,15 +48,15 @@ public final class ActivityRollups {
     private ActivityRollups() {}
 
     public static String callsId(String tenantId, LocalDate utcDay) {
-        return escape(tenantId) + "|act-rep-calls|" + utcDay;
+        return DealRollups.escape(tenantId) + "|act-rep-calls|" + utcDay;
     }
 
     public static String interactionsId(String tenantId, LocalDate utcDay) {
-        return escape(tenantId) + "|act-rep-interactions|" + utcDay;
+        return DealRollups.escape(tenantId) + "|act-rep-interactions|" + utcDay;
     }
 
     public static String tasksId(String tenantId, LocalDate utcDay) {
-        return escape(tenantId) + "|act-rep-tasks|" + utcDay;
+        return DealRollups.escape(tenantId) + "|act-rep-tasks|" + utcDay;
     }
 
     /** A figure of one UTC hour of its day's document: the hour's two digits, then the figure ({@code 07calls}). */
@@ -67,7 +67,7 @@ public final class ActivityRollups {
 
     /** The key of a rep's (or any person's) entry in a day's document. */
     static String repKey(String user, String departmentId) {
-        return part(user) + "|" + part(departmentId);
+        return DealRollups.part(user) + "|" + DealRollups.part(departmentId);
     }
 
     /** The dimensions of a rep's entry: the rep and their department. */
@@ -77,7 +77,7 @@ public final class ActivityRollups {
 
     /** The tasks due in one UTC hour, one entry each ({@code hour} truncated to the hour). */
     public static String dueHourId(String tenantId, Instant hour) {
-        return escape(tenantId) + "|act-due|" + hour.truncatedTo(ChronoUnit.HOURS);
+        return DealRollups.escape(tenantId) + "|act-due|" + hour.truncatedTo(ChronoUnit.HOURS);
     }
 
     /**
@@ -169,8 +169,8 @@ public final class ActivityRollups {
             // one entry per task: its exact due time is a dimension (the hour field holds it, not truncated)
             result.computeIfAbsent(dueHourId(tenant, hour), id -> new LinkedHashMap<>())
                     .put(
-                            dueAt.getTime() + "|" + part(task.getString("_id")) + "|" + part(responsible) + "|"
-                                    + part(department),
+                            dueAt.getTime() + "|" + DealRollups.part(task.getString("_id")) + "|"
+                                    + DealRollups.part(responsible) + "|" + DealRollups.part(department),
                             figures(dims(dueAt.toInstant(), responsible, department), late));
         }
         return result;
@@ -185,14 +185,5 @@ public final class ActivityRollups {
         return new Document(DealRollups.HOUR, Date.from(hour))
                 .append(DealRollups.OWNER, user)
                 .append(DealRollups.DEPARTMENT, department);
-    }
-
-    /** A key part, as {@link DealRollups} writes them: null and every string distinct, no {@code .} or {@code $}. */
-    private static String part(String value) {
-        return value == null ? "-" : "=" + escape(value);
-    }
-
-    private static String escape(String value) {
-        return value.replace("%", "%25").replace("|", "%7C").replace(".", "%2E").replace("$", "%24");
     }
 }

@@ -66,7 +66,7 @@ public final class FirstResponses {
     private FirstResponses() {}
 
     public static String id(String tenantId, LocalDate utcDay) {
-        return escape(tenantId) + "|act-rep-fr|" + utcDay;
+        return DealRollups.escape(tenantId) + "|act-rep-fr|" + utcDay;
     }
 
     /** The bucket a duration is kept in: itself below {@link #EXACT_BELOW}, else its top 12 bits. */
@@ -113,7 +113,7 @@ public final class FirstResponses {
                                     to.clientActivity(),
                                     id,
                                     CALLS,
-                                    escape(String.valueOf(call.get("_id"))),
+                                    DealRollups.escape(String.valueOf(call.get("_id"))),
                                     version,
                                     summary,
                                     base(tenant, client));
@@ -127,7 +127,7 @@ public final class FirstResponses {
                     to.clientActivity(),
                     id,
                     LEADS,
-                    escape(lead.leadId()),
+                    DealRollups.escape(lead.leadId()),
                     new Document("at", lead.at()),
                     base(lead.tenantId(), lead.clientKey()));
             touched.add(id);
@@ -279,9 +279,5 @@ public final class FirstResponses {
 
     private static long number(Object value) {
         return value == null ? 0 : ((Number) value).longValue();
-    }
-
-    private static String escape(String value) {
-        return value.replace("%", "%25").replace("|", "%7C").replace(".", "%2E").replace("$", "%24");
     }
 }
