@@ -63,8 +63,8 @@ class ActivityQuery {
         Instant end = window.end();
         Instant currentHour = now.truncatedTo(ChronoUnit.HOURS);
         var labels = window.labels();
-        // per day document, the label of each of its hours inside the period (null outside)
-        Map<String, String[]> hourLabels = new HashMap<>();
+        // per day document, its UTC day and the label of each of its hours inside the period (null outside)
+        Map<String, DayDocument> dayDocuments = new HashMap<>();
         for (LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
                 day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(end);
                 day = day.plusDays(1)) {
@@ -74,30 +74,30 @@ class ActivityQuery {
                 Instant at = midnight.plusSeconds(hour * 3600L);
                 ofHour[hour] = at.isBefore(start) || !at.isBefore(end) ? null : labels.of(at);
             }
-            hourLabels.put(ActivityRollups.callsId(scope.tenantId(), day), ofHour);
-            hourLabels.put(ActivityRollups.interactionsId(scope.tenantId(), day), ofHour);
-            hourLabels.put(ActivityRollups.tasksId(scope.tenantId(), day), ofHour);
-            hourLabels.put(FirstResponses.id(scope.tenantId(), day), ofHour);
+            var document = new DayDocument(day, ofHour);
+            dayDocuments.put(ActivityRollups.callsId(scope.tenantId(), day), document);
+            dayDocuments.put(ActivityRollups.interactionsId(scope.tenantId(), day), document);
+            dayDocuments.put(ActivityRollups.tasksId(scope.tenantId(), day), document);
+            dayDocuments.put(FirstResponses.id(scope.tenantId(), day), document);
         }
-        List<String> ids = new ArrayList<>(hourLabels.keySet());
+        List<String> ids = new ArrayList<>(dayDocuments.keySet());
         boolean partialHour = !currentHour.isBefore(start) && currentHour.isBefore(end) && now.isAfter(currentHour);
         String dueHourId = ActivityRollups.dueHourId(scope.tenantId(), currentHour);
         if (partialHour) {
             ids.add(dueHourId);
         }
+        LocalDate today = LocalDate.ofInstant(currentHour, ZoneOffset.UTC);
         int currentHourOfDay = currentHour.atZone(ZoneOffset.UTC).getHour();
         for (RollupDocument rollup : RollupReads.entries(
                 mongo.getCollection(facts.rollups()), new Document("_id", new Document("$in", ids)))) {
-            String[] ofHour = hourLabels.get(rollup.id());
-            if (ofHour == null) {
+            DayDocument document = dayDocuments.get(rollup.id());
+            if (document == null) {
                 dueInTheHourInProgress(rollup, scope, roster, labels, start, end, now, rows);
                 continue;
             }
+            String[] ofHour = document.rows();
             // tasks due count in the whole hours before the current one (the hour in progress is read task by task)
-            LocalDate day = LocalDate.parse(rollup.id().substring(rollup.id().lastIndexOf('|') + 1));
-            int dueHours = day.isBefore(currentHour.atZone(ZoneOffset.UTC).toLocalDate())
-                    ? 24
-                    : day.isAfter(currentHour.atZone(ZoneOffset.UTC).toLocalDate()) ? 0 : currentHourOfDay;
+            int dueHours = document.day().isBefore(today) ? 24 : document.day().isAfter(today) ? 0 : currentHourOfDay;
             for (RollupEntry entry : rollup.entries()) {
                 String user = entry.getString(DealRollups.OWNER);
                 if (!scope.canSeeRep(user, entry.getString(DealRollups.DEPARTMENT), roster)) {
@@ -420,6 +420,9 @@ class ActivityQuery {
     }
 
     private record Call(String user, String departmentId, Instant at) {}
+
+    /** A day document of the period: its UTC day and the row of each of its hours (null outside the period). */
+    private record DayDocument(LocalDate day, String[] rows) {}
 
     /** The earliest call; of calls at the same second, the rep and then department first in order, not any. */
     private static final java.util.Comparator<Call> FIRST = java.util.Comparator.comparing(Call::at)
