@@ -223,6 +223,28 @@ public final class DealRollups {
     }
 
     /**
+     * The leads received on a UTC day, per source and department without hours: what {@link #leadsId} holds for the
+     * day, summed, for a report that reads the day wholly inside one of its rows.
+     */
+    public static String leadsDayId(String tenantId, LocalDate utcDay) {
+        return escape(tenantId) + "|leads-day|" + utcDay;
+    }
+
+    /**
+     * The deals opened on a UTC day per department, pipeline, (won) currency and source, without owners and hours:
+     * for a caller who sees the whole tenant and filters by no owner, and a day wholly inside one row of the report.
+     * A tenant has tens of reps per department, so this holds a small part of {@link #createdId}'s entries.
+     */
+    public static String createdByDepartmentDayId(String tenantId, LocalDate utcDay) {
+        return escape(tenantId) + "|created-dept-day|" + utcDay;
+    }
+
+    /** {@link #createdByDepartmentDayId} over the inner days of a UTC month ({@link #isInnerDay}). */
+    public static String createdByDepartmentMonthId(String tenantId, YearMonth utcMonth) {
+        return escape(tenantId) + "|created-dept-month|" + utcMonth;
+    }
+
+    /**
      * The deals opened on the inner days of a UTC month ({@link #isInnerDay}), summed over those days (no hours):
      * what {@link #createdId} holds for those days, in one document.
      */
@@ -247,21 +269,27 @@ public final class DealRollups {
 
     /**
      * A lead's difference, stored on its lead fact when it is inserted: one lead in its UTC day's document, per
-     * hour, source and department. Like an appeal, inserted once and never changed: revision 1.
+     * hour, source and department, and per source and department in its day's document without hours and (an inner
+     * day) its month's. Like an appeal, inserted once and never changed: revision 1.
      */
     static Document leadPending(String tenantId, String source, String departmentId, Date at) {
         Instant hour = at.toInstant().truncatedTo(ChronoUnit.HOURS);
         Document dims =
                 new Document(SOURCE, source).append(DEPARTMENT, departmentId).append(HOUR, Date.from(hour));
         LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
-        List<Document> ops = new ArrayList<>(2);
+        String key = part(source) + "|" + part(departmentId);
+        List<Document> ops = new ArrayList<>(3);
         ops.add(new Document("id", leadsId(tenantId, day))
-                .append("k", hour.getEpochSecond() + "|" + part(source) + "|" + part(departmentId))
+                .append("k", hour.getEpochSecond() + "|" + key)
                 .append("dims", dims)
+                .append("inc", new Document(LEADS, 1L)));
+        ops.add(new Document("id", leadsDayId(tenantId, day))
+                .append("k", key)
+                .append("dims", new Document(SOURCE, source).append(DEPARTMENT, departmentId))
                 .append("inc", new Document(LEADS, 1L)));
         if (isInnerDay(day)) {
             ops.add(new Document("id", leadsMonthId(tenantId, YearMonth.from(day)))
-                    .append("k", part(source) + "|" + part(departmentId))
+                    .append("k", key)
                     .append("dims", new Document(SOURCE, source).append(DEPARTMENT, departmentId))
                     .append("inc", new Document(LEADS, 1L)));
         }
@@ -372,11 +400,21 @@ public final class DealRollups {
             LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
             result.computeIfAbsent(createdId(tenant, day), id -> new LinkedHashMap<>())
                     .put(hour.getEpochSecond() + "|" + key, entry);
+            Document byDepartment = new Document(entry);
+            byDepartment.remove(HOUR);
             if (isInnerDay(day)) {
-                Document monthly = new Document(entry);
-                monthly.remove(HOUR);
                 result.computeIfAbsent(createdMonthId(tenant, YearMonth.from(day)), id -> new LinkedHashMap<>())
-                        .put(key, monthly);
+                        .put(key, new Document(byDepartment));
+            }
+            // the same without the owner, for callers who see the whole tenant (see createdByDepartmentDayId)
+            byDepartment.remove(OWNER);
+            String departmentKey = part(department) + "|" + part(pipeline) + "|" + part(currency) + "|" + part(source);
+            result.computeIfAbsent(createdByDepartmentDayId(tenant, day), id -> new LinkedHashMap<>())
+                    .put(departmentKey, byDepartment);
+            if (isInnerDay(day)) {
+                result.computeIfAbsent(
+                                createdByDepartmentMonthId(tenant, YearMonth.from(day)), id -> new LinkedHashMap<>())
+                        .put(departmentKey, new Document(byDepartment));
             }
         }
         Document timeline = deal.get(TIMELINE, Document.class);

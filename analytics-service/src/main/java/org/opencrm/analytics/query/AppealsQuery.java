@@ -94,16 +94,16 @@ class AppealsQuery {
     record Plan(Map<YearMonth, String> months, Map<LocalDate, String> weeks, List<LocalDate> days) {}
 
     /**
-     * The months {@link SourcesQuery#plan} reads whole (their inner days inside the period and one row), then of the
+     * The months {@link RollupPlan} reads whole (their inner days inside the period and one row), then of the
      * days left the ISO weeks whose inner days ({@link DealRollups#isInnerDayOfWeek}, Tuesday to Saturday) all lie in
      * the period and one row, by their Monday; every other day per hour. A quarter by week reads 13 week and 26 day
      * documents instead of 91 day documents, a quarter by month 3 month and 6 day documents.
      */
     static Plan plan(QueryWindow window) {
-        var byMonth = SourcesQuery.plan(window);
-        Set<LocalDate> days = new LinkedHashSet<>(byMonth.days());
+        var byMonth = RollupPlan.of(window);
+        Set<LocalDate> days = new LinkedHashSet<>(byMonth.daysOutsideMonths());
         Map<LocalDate, String> weeks = new LinkedHashMap<>();
-        for (LocalDate tuesday : byMonth.days()) {
+        for (LocalDate tuesday : byMonth.daysOutsideMonths()) {
             if (tuesday.getDayOfWeek() != DayOfWeek.TUESDAY) {
                 continue;
             }

@@ -5,11 +5,7 @@ import static org.springframework.data.mongodb.core.query.Criteria.where;
 import com.mongodb.client.MongoCollection;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.time.Instant;
-import java.time.LocalDate;
 import java.time.YearMonth;
-import java.time.ZoneOffset;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -124,7 +120,7 @@ class DealsQuery {
 
     /**
      * The closed-deal documents a report reads, each with the label of the row it lies in, or null for a day read
-     * per hour ({@link #plan}). A caller asking for one department reads that department's documents alone (every
+     * per hour ({@link RollupPlan}). A caller asking for one department reads that department's documents alone (every
      * scope sees only that department's entries then); any other caller reads every department's, those that the
      * months' {@link DealRollups#closedDepartmentsId} documents name, and keeps the entries in scope: a head's or
      * analyst's own deals may lie in other departments, a manager's in any.
@@ -136,7 +132,7 @@ class DealsQuery {
         }
         MongoCollection<Document> rollups = mongo.getCollection(facts.rollups());
         String tenant = scope.tenantId();
-        Plan plan = plan(window);
+        RollupPlan plan = RollupPlan.of(window);
         Map<YearMonth, List<String>> departments = new HashMap<>();
         String department = scope.filters().departmentId();
         if (department == null) {
@@ -171,60 +167,6 @@ class DealsQuery {
                 .forEach(day -> of.apply(YearMonth.from(day))
                         .forEach(d -> documents.put(DealRollups.closedHourId(tenant, day, d), null)));
         return documents;
-    }
-
-    /**
-     * What a period reads: whole UTC months' inner days (with their row's label), UTC days wholly inside one row
-     * (with its label) without hours, the other days per hour.
-     */
-    record Plan(Map<YearMonth, String> months, Map<LocalDate, String> days, List<LocalDate> hours) {}
-
-    /**
-     * A UTC month whose inner days all lie in the period and in one row is read from its month documents, as the
-     * sources report reads them ({@link SourcesQuery#plan}: a row by month or the whole period, in any zone); every
-     * other UTC day of the period that lies wholly inside it and inside one row (all its hours have the row's
-     * label) from its day documents; the rest, the days a row boundary cuts and the period's partial first and
-     * last days, per hour. In UTC every day of the period is whole; in Europe/Berlin by week one day a week is cut
-     * (Sunday, at 22:00 or 23:00 UTC), by day every day.
-     */
-    static Plan plan(QueryWindow window) {
-        Instant start = window.start();
-        Instant end = window.end();
-        Map<YearMonth, String> months = SourcesQuery.plan(window).months();
-        Map<LocalDate, String> days = new LinkedHashMap<>();
-        List<LocalDate> hours = new ArrayList<>();
-        for (LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
-                day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(end);
-                day = day.plusDays(1)) {
-            if (DealRollups.isInnerDay(day) && months.containsKey(YearMonth.from(day))) {
-                continue;
-            }
-            Instant dayStart = day.atStartOfDay(ZoneOffset.UTC).toInstant();
-            Instant dayEnd = dayStart.plus(1, ChronoUnit.DAYS);
-            String label = dayStart.isBefore(start) || dayEnd.isAfter(end) ? null : oneRow(window, dayStart, dayEnd);
-            if (label != null) {
-                days.put(day, label);
-            } else {
-                hours.add(day);
-            }
-        }
-        return new Plan(months, days, hours);
-    }
-
-    /** The label of the one row all hours of a UTC day lie in, or null when a row boundary cuts the day. */
-    private static String oneRow(QueryWindow window, Instant dayStart, Instant dayEnd) {
-        String label = window.label(dayStart);
-        // labels only grow with time, so without an offset change inside the day the first and last hour decide
-        var change = window.zone().getRules().nextTransition(dayStart);
-        boolean shifts = change != null && change.getInstant().isBefore(dayEnd);
-        for (Instant hour = shifts ? dayStart.plus(1, ChronoUnit.HOURS) : dayEnd.minus(1, ChronoUnit.HOURS);
-                hour.isBefore(dayEnd);
-                hour = hour.plus(1, ChronoUnit.HOURS)) {
-            if (!window.label(hour).equals(label)) {
-                return null;
-            }
-        }
-        return label;
     }
 
     private static boolean visible(AnalyticsScope scope, RollupEntry entry) {

@@ -105,7 +105,7 @@ class DealRollupsExactnessTest {
         var d2 = scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters("d2", null, null));
         var berlinWeeks = windows.get(2);
         var read = deals.documents(exactness.contested(), d2, berlinWeeks);
-        var plan = DealsQuery.plan(berlinWeeks);
+        var plan = RollupPlan.of(berlinWeeks);
         assertThat(read).hasSize(plan.days().size() + plan.hours().size());
         assertThat(read.keySet()).allSatisfy(id -> assertThat(id).endsWith("|=d2"));
         // ...the tenant's every department with closed deals in those months, the deals without one included
@@ -126,21 +126,21 @@ class DealRollupsExactnessTest {
      */
     @Test
     void aReportReadsHoursOnlyForTheDaysARowBoundaryCuts() {
-        var quarter = DealsQuery.plan(window("2026-08-24", "2026-11-22", "Europe/Berlin", Granularity.WEEK));
+        var quarter = RollupPlan.of(window("2026-08-24", "2026-11-22", "Europe/Berlin", Granularity.WEEK));
         assertThat(quarter.months()).isEmpty();
         assertThat(quarter.hours()).hasSize(14).allMatch(day -> day.getDayOfWeek() == DayOfWeek.SUNDAY);
         assertThat(quarter.days()).hasSize(78);
         assertThat(quarter.days().keySet()).noneMatch(day -> day.getDayOfWeek() == DayOfWeek.SUNDAY);
 
-        var inUtc = DealsQuery.plan(window("2026-08-24", "2026-11-22", "UTC", Granularity.WEEK));
+        var inUtc = RollupPlan.of(window("2026-08-24", "2026-11-22", "UTC", Granularity.WEEK));
         assertThat(inUtc.hours()).isEmpty();
         assertThat(inUtc.days()).hasSize(91);
 
-        var byDay = DealsQuery.plan(window("2026-03-20", "2026-04-05", "Europe/Berlin", Granularity.DAY));
+        var byDay = RollupPlan.of(window("2026-03-20", "2026-04-05", "Europe/Berlin", Granularity.DAY));
         assertThat(byDay.days()).isEmpty();
         assertThat(byDay.hours()).hasSize(18);
 
-        var midWeek = DealsQuery.plan(window("2026-03-04", "2026-04-16", "Europe/Berlin", Granularity.WEEK));
+        var midWeek = RollupPlan.of(window("2026-03-04", "2026-04-16", "Europe/Berlin", Granularity.WEEK));
         assertThat(midWeek.hours())
                 .contains(LocalDate.parse("2026-03-03"), LocalDate.parse("2026-04-16"))
                 .allMatch(day -> day.getDayOfWeek() == DayOfWeek.SUNDAY
@@ -148,7 +148,7 @@ class DealRollupsExactnessTest {
                         || day.equals(LocalDate.parse("2026-04-16")));
 
         for (String zone : List.of("UTC", "Europe/Berlin", "America/New_York")) {
-            var year = DealsQuery.plan(window("2025-11-23", "2026-11-22", zone, null));
+            var year = RollupPlan.of(window("2025-11-23", "2026-11-22", zone, null));
             assertThat(year.months()).as(zone).hasSize(11);
             assertThat(year.days().size() + year.hours().size()).as(zone).isLessThan(56);
             assertThat(year.hours()).as(zone).hasSize(zone.equals("UTC") ? 0 : 2);

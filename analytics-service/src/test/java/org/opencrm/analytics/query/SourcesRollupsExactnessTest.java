@@ -3,6 +3,7 @@ package org.opencrm.analytics.query;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.opencrm.analytics.query.ReportCases.window;
 
+import java.time.DayOfWeek;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -65,13 +66,21 @@ class SourcesRollupsExactnessTest {
         long won = rows.stream().mapToLong(SourcesReport.Row::won).sum();
         assertThat(leads).as("the histories receive leads in the windows").isGreaterThan(100);
         // the windows above read whole months from the monthly documents (the histories' March and April)...
-        assertThat(SourcesQuery.plan(windows.get(5)).months()).hasSize(3);
-        assertThat(SourcesQuery.plan(windows.get(6)).months()).hasSize(1);
-        // ...and a year by month reads 11 monthly and about 50 day documents per kind, not 365, in any zone
+        assertThat(RollupPlan.of(windows.get(5)).months()).hasSize(3);
+        assertThat(RollupPlan.of(windows.get(6)).months()).hasSize(1);
+        // ...and whole days without their hours: in UTC by month and by day every day, in Berlin by week all but
+        // the Sundays a week's start cuts, in Auckland by day none (its days start at 11:00 or 12:00 UTC)
+        assertThat(RollupPlan.of(windows.get(0)).hours()).isEmpty();
+        assertThat(RollupPlan.of(windows.get(1)).days()).hasSize(61);
+        assertThat(RollupPlan.of(windows.get(2)).hours())
+                .hasSize(7)
+                .allMatch(day -> day.getDayOfWeek() == DayOfWeek.SUNDAY);
+        assertThat(RollupPlan.of(windows.get(4)).days()).isEmpty();
+        // a year by month reads 11 monthly and about 50 day documents per kind, not 365, in any zone
         for (String zone : List.of("UTC", "Europe/Berlin", "Pacific/Auckland", "America/Los_Angeles")) {
-            var year = SourcesQuery.plan(window("2025-11-23", "2026-11-22", zone, Granularity.MONTH));
+            var year = RollupPlan.of(window("2025-11-23", "2026-11-22", zone, Granularity.MONTH));
             assertThat(year.months()).as(zone).hasSize(11);
-            assertThat(year.days()).as(zone).hasSizeLessThan(56);
+            assertThat(year.daysOutsideMonths()).as(zone).hasSizeLessThan(56);
         }
         assertThat(won).as("and win deals made from them").isGreaterThan(20);
     }
