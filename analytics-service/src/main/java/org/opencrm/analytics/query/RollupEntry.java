@@ -11,8 +11,10 @@ import org.opencrm.analytics.projection.DealRollups;
  * One entry of a rollup document, read in place from the document's bytes ({@link RollupDocument#entries}).
  *
  * <p>One instance is refilled for every entry of a document: a caller keeps the values it needs, never the entry.
- * Filling it only notes where each field lies; a value is read when asked for, so the counts and hours the reports
- * sum allocate nothing, and a string is decoded only when a report uses it. {@link #get} answers as a decoded
+ * Filling it only notes where the entry lies; its fields are found when first asked for, and only as far as asked
+ * (the dimensions come first: an entry a report skips by its owner or department is not scanned further). A value
+ * is read when asked for, so the counts and hours the reports sum allocate nothing, and a string is decoded only
+ * when a report uses it. {@link #get} answers as a decoded
  * {@link org.bson.Document} did (strings, {@code Integer}, {@code Long}, {@code Double}, amounts as {@code
  * Decimal128}, {@code Date}, {@code Boolean}). Decoding every entry into a {@code Document} (a map node and a boxed
  * value per figure) was 40-76% of every report's time at 1,000,000 deals (docs/analytics.md).
@@ -23,7 +25,11 @@ final class RollupEntry {
     private int keyStart;
     private int keyEnd;
     private String key;
+    /** The fields found so far; {@link #scanAt} is where the next one starts, {@link #end} the entry's end. */
     private int size;
+
+    private int scanAt;
+    private int end;
     private byte[] types = new byte[16];
     private int[] nameStarts = new int[16];
     private int[] nameEnds = new int[16];
@@ -42,6 +48,9 @@ final class RollupEntry {
 
     /** How many fields the entry has; {@link #name} and {@link #count(int)} read them by position. */
     int size() {
+        while (scanNext()) {
+            // every field noted
+        }
         return size;
     }
 
@@ -206,6 +215,12 @@ final class RollupEntry {
                 return field;
             }
         }
+        while (scanNext()) {
+            int field = size - 1;
+            if (RollupBson.nameEquals(bytes, nameStarts[field], nameEnds[field], name, ascii)) {
+                return field;
+            }
+        }
         return -1;
     }
 
@@ -215,8 +230,8 @@ final class RollupEntry {
     }
 
     /**
-     * Notes the fields of the entry whose element (type byte, key, document) starts at {@code at}; returns where
-     * the next element starts.
+     * Notes where the entry whose element (type byte, key, document) starts at {@code at} lies; returns where the
+     * next element starts. Its fields are noted when asked for ({@link #scanNext}).
      */
     int read(byte[] document, int at) {
         bytes = document;
@@ -228,34 +243,41 @@ final class RollupEntry {
                     + RollupBson.typeName(bytes[at]) + ", not a document");
         }
         int start = keyEnd + 1;
-        int end = start + RollupBson.int32(bytes, start) - 1;
+        end = start + RollupBson.int32(bytes, start) - 1;
+        scanAt = start + 4;
         size = 0;
-        for (int field = start + 4; field < end; ) {
-            if (size == types.length) {
-                grow();
-            }
-            byte type = bytes[field];
-            types[size] = type;
-            nameStarts[size] = field + 1;
-            nameEnds[size] = RollupBson.nameEnd(bytes, field + 1);
-            int length = switch (type) {
-                // the rollup writers (projection package) store no other type: a document that has one is not theirs
-                case RollupBson.DOUBLE,
-                        RollupBson.STRING,
-                        RollupBson.BOOLEAN,
-                        RollupBson.DATE_TIME,
-                        RollupBson.NULL,
-                        RollupBson.INT32,
-                        RollupBson.INT64,
-                        RollupBson.DECIMAL128 -> RollupBson.valueLength(type, bytes, nameEnds[size] + 1);
-                default ->
-                    throw new IllegalStateException("rollup entry " + key() + ": " + name(size) + " is of BSON type "
-                            + RollupBson.typeName(type) + ", which rollups do not hold");
-            };
-            field = nameEnds[size] + 1 + length;
-            size++;
-        }
         return end + 1;
+    }
+
+    /** Notes the next field of the entry; false when every field is noted. */
+    private boolean scanNext() {
+        if (scanAt >= end) {
+            return false;
+        }
+        if (size == types.length) {
+            grow();
+        }
+        byte type = bytes[scanAt];
+        types[size] = type;
+        nameStarts[size] = scanAt + 1;
+        nameEnds[size] = RollupBson.nameEnd(bytes, scanAt + 1);
+        int length = switch (type) {
+            // the rollup writers (projection package) store no other type: a document that has one is not theirs
+            case RollupBson.DOUBLE,
+                    RollupBson.STRING,
+                    RollupBson.BOOLEAN,
+                    RollupBson.DATE_TIME,
+                    RollupBson.NULL,
+                    RollupBson.INT32,
+                    RollupBson.INT64,
+                    RollupBson.DECIMAL128 -> RollupBson.valueLength(type, bytes, nameEnds[size] + 1);
+            default ->
+                throw new IllegalStateException("rollup entry " + key() + ": " + name(size) + " is of BSON type "
+                        + RollupBson.typeName(type) + ", which rollups do not hold");
+        };
+        scanAt = nameEnds[size] + 1 + length;
+        size++;
+        return true;
     }
 
     private void grow() {

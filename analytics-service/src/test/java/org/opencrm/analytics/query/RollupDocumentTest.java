@@ -139,6 +139,8 @@ class RollupDocumentTest {
                 .iterator()
                 .next();
 
+        // fields are read by position up to the entry's size
+        assertThat(entry.size()).isEqualTo(7);
         assertThat(entry.name(1)).isEqualTo("07calls");
         assertThat(entry.name(2)).isEqualTo("23due");
         assertThat(entry.nameHour(0)).as("a dimension").isEqualTo(-1);
@@ -168,7 +170,9 @@ class RollupDocumentTest {
         RollupDocument rollup = raw(new Document("_id", "id")
                 .append(DealRollups.ENTRIES, new Document("k", new Document(DealRollups.DEALS, List.of(1, 2)))));
 
-        assertThatThrownBy(() -> rollup.entries().iterator().next())
+        // found when the entry's fields are read, not when the entry is reached
+        RollupEntry withArray = rollup.entries().iterator().next();
+        assertThatThrownBy(withArray::size)
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("k")
                 .hasMessageContaining(DealRollups.DEALS)
