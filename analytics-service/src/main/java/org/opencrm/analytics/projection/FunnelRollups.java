@@ -15,7 +15,7 @@ import org.bson.Document;
 /**
  * The funnel report's rollups, per pipeline, owner, department, stage, stage position and stage kind, three times
  * over: per UTC hour in blocks of {@value #BLOCK_HOURS} hours ({@link #hoursId}), per UTC day ({@link #dayId}) and
- * over a UTC month's inner days ({@link #monthId}),
+ * over a UTC month's inner days ({@link #monthId}), the day and month sums also per stage alone ({@link #stageDayId}),
  *
  * <ul>
  *   <li>the stage's cohort: {@value #ENTERED} deals whose <em>first</em> entry into the stage (created in it or
@@ -110,6 +110,41 @@ public final class FunnelRollups {
     /** Every funnel month document of the tenant has an id starting with this, followed by its UTC month. */
     public static String monthPrefix(String tenantId) {
         return DealRollups.escape(tenantId) + "|funnel-month|";
+    }
+
+    /**
+     * One pipeline's funnel on a UTC day per stage alone, {@code <tenant>|funnel-stage-day|<UTC day>|<pipeline>}:
+     * {@link #dayId}'s figures summed over owners and departments, their keys naming neither ({@code -|-|...}). A
+     * report reads it for a caller whose figures depend on no owner or department (the whole tenant, no owner or
+     * department filter). At 1,000,000 deals a year most moves out of a stage have a histogram bucket of their own
+     * per owner; summed over the tenant's reps, many share one, so these documents hold a fraction of the figures.
+     */
+    public static String stageDayId(String tenantId, LocalDate utcDay, String pipelineId) {
+        return stageDayPrefix(tenantId) + utcDay + "|" + DealRollups.part(pipelineId);
+    }
+
+    /** Every per-stage funnel day document of the tenant has an id starting with this, followed by its UTC day. */
+    public static String stageDayPrefix(String tenantId) {
+        return DealRollups.escape(tenantId) + "|funnel-stage-day|";
+    }
+
+    /** {@link #stageDayId} over a UTC month's inner days, as {@link #monthId}. */
+    public static String stageMonthId(String tenantId, YearMonth utcMonth, String pipelineId) {
+        return stageMonthPrefix(tenantId) + utcMonth + "|" + DealRollups.part(pipelineId);
+    }
+
+    /** Every per-stage funnel month document of the tenant has an id starting with this, followed by its month. */
+    public static String stageMonthPrefix(String tenantId) {
+        return DealRollups.escape(tenantId) + "|funnel-stage-month|";
+    }
+
+    /**
+     * A key's dimensions without its owner and department ({@code <owner>|<department>|<rest>} to {@code -|-|<rest>}):
+     * the key of the same figures in a per-stage document.
+     */
+    public static String stageKey(String dims) {
+        int owner = dims.indexOf('|');
+        return "-|-|" + dims.substring(dims.indexOf('|', owner + 1) + 1);
     }
 
     /**
@@ -256,9 +291,17 @@ public final class FunnelRollups {
         DealRollups.accumulate(
                 result, hoursId(tenant, hour, pipeline), hour.getEpochSecond() + "|" + dims, new Document(), figures);
         DealRollups.accumulate(result, dayId(tenant, day, pipeline), dims, new Document(), figures);
+        // and per stage alone, for callers who see the whole tenant (stageDayId); the hours are read per owner
+        DealRollups.accumulate(result, stageDayId(tenant, day, pipeline), stageKey(dims), new Document(), figures);
         if (DealRollups.isInnerDay(day)) {
             DealRollups.accumulate(
                     result, monthId(tenant, YearMonth.from(day), pipeline), dims, new Document(), figures);
+            DealRollups.accumulate(
+                    result,
+                    stageMonthId(tenant, YearMonth.from(day), pipeline),
+                    stageKey(dims),
+                    new Document(),
+                    figures);
         }
     }
 }

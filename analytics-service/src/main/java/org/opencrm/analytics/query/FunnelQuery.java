@@ -63,6 +63,14 @@ class FunnelQuery {
         Plan plan = plan(window);
         String tenant = scope.tenantId();
         String pipeline = scope.filters().pipelineId();
+        // a caller whose figures depend on no owner or department reads the month and day documents per stage alone
+        // (FunnelRollups.stageDayId), and sums every entry under its stage's key: the hours, read per owner, then add
+        // to and subtract from the same sums as the per-stage documents
+        boolean byStage = scope.kind() == AnalyticsScope.Kind.TENANT
+                && scope.filters().ownerId() == null
+                && scope.filters().departmentId() == null;
+        String dayPrefix = byStage ? FunnelRollups.stageDayPrefix(tenant) : FunnelRollups.dayPrefix(tenant);
+        String monthPrefix = byStage ? FunnelRollups.stageMonthPrefix(tenant) : FunnelRollups.monthPrefix(tenant);
         var rollups = mongo.getCollection(facts.rollups());
         // month documents first and one per reply: at 1,000,000 deals a year one holds ~400,000 histogram figures
         // (~7 MB of BSON, several times that decoded), too many for the service's heap four at a time (RollupReads)
@@ -70,9 +78,19 @@ class FunnelQuery {
         List<Document> filters = new ArrayList<>();
         if (pipeline != null) {
             List<String> monthIds = new ArrayList<>();
-            plan.months().keySet().forEach(month -> monthIds.add(FunnelRollups.monthId(tenant, month, pipeline)));
+            plan.months()
+                    .keySet()
+                    .forEach(month -> monthIds.add(
+                            byStage
+                                    ? FunnelRollups.stageMonthId(tenant, month, pipeline)
+                                    : FunnelRollups.monthId(tenant, month, pipeline)));
             List<String> ids = new ArrayList<>();
-            plan.days().keySet().forEach(day -> ids.add(FunnelRollups.dayId(tenant, day, pipeline)));
+            plan.days()
+                    .keySet()
+                    .forEach(day -> ids.add(
+                            byStage
+                                    ? FunnelRollups.stageDayId(tenant, day, pipeline)
+                                    : FunnelRollups.dayId(tenant, day, pipeline)));
             plan.blocks().forEach(block -> ids.add(FunnelRollups.hoursId(tenant, block, pipeline)));
             if (!monthIds.isEmpty()) {
                 months.add(new Document("_id", new Document("$in", monthIds)));
@@ -83,8 +101,8 @@ class FunnelQuery {
         } else {
             // every pipeline's documents of a run of consecutive months, days or blocks: one _id range (ids sort
             // by time, then pipeline)
-            ranges(FunnelRollups.monthPrefix(tenant), plan.months().keySet(), YearMonth::plusMonths, months);
-            ranges(FunnelRollups.dayPrefix(tenant), plan.days().keySet(), LocalDate::plusDays, filters);
+            ranges(monthPrefix, plan.months().keySet(), YearMonth::plusMonths, months);
+            ranges(dayPrefix, plan.days().keySet(), LocalDate::plusDays, filters);
             ranges(
                     FunnelRollups.hoursPrefix(tenant),
                     plan.blocks(),
@@ -101,8 +119,6 @@ class FunnelQuery {
         Map<String, FunnelRollups.Key> visible = new HashMap<>();
         FunnelRollups.Key hidden = new FunnelRollups.Key(null, null, null, null, null, 0, null);
         String hoursPrefix = FunnelRollups.hoursPrefix(tenant);
-        String dayPrefix = FunnelRollups.dayPrefix(tenant);
-        String monthPrefix = FunnelRollups.monthPrefix(tenant);
         Set<String> blocks = new HashSet<>();
         plan.blocks().forEach(block -> blocks.add(FunnelRollups.blockName(block)));
         for (Iterable<RollupDocument> read : reads) {
@@ -132,6 +148,9 @@ class FunnelQuery {
                     }
                     if (uses == null) {
                         continue;
+                    }
+                    if (byStage && hourly) {
+                        dims = FunnelRollups.stageKey(dims);
                     }
                     var parsed = visible.computeIfAbsent(dims, d -> {
                         var k = FunnelRollups.Key.parse(d);
