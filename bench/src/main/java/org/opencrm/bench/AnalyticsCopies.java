@@ -89,7 +89,7 @@ final class AnalyticsCopies {
         final Method client;
         final Method leadPending;
         final Method appealPending;
-        final Method interactionOp;
+        final Method interactionOps;
         final Method accumulate;
         final Method escape;
         final Method openId;
@@ -110,7 +110,7 @@ final class AnalyticsCopies {
             leadPending = method(deals, "leadPending", String.class, String.class, String.class, Date.class);
             appealPending =
                     method(deals, "appealPending", String.class, String.class, String.class, String.class, Date.class);
-            interactionOp = method(activity, "interactionOp", String.class, String.class, String.class, Date.class);
+            interactionOps = method(activity, "interactionOps", String.class, String.class, String.class, Date.class);
             accumulate =
                     method(deals, "accumulate", Map.class, String.class, String.class, Document.class, Document.class);
             escape = method(deals, "escape", String.class);
@@ -540,12 +540,14 @@ final class AnalyticsCopies {
                                 at);
                         ops.addAll(pending.getList("ops", Document.class));
                     }
-                    ops.add((Document) service.invoke(
-                            service.interactionOp,
+                    @SuppressWarnings("unchecked") // the service's ActivityRollups.interactionOps
+                    List<Document> interaction = (List<Document>) service.invoke(
+                            service.interactionOps,
                             tenant,
                             fact.getString("userId"),
                             fact.getString("departmentId"),
-                            at));
+                            at);
+                    ops.addAll(interaction);
                     addOps(ops, mark, sums, share);
                 }
             }

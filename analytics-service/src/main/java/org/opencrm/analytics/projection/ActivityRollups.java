@@ -6,6 +6,7 @@ import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.Date;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.bson.Document;
 
@@ -24,6 +25,8 @@ import org.bson.Document;
  *       and the tasks due in each hour that they were responsible for ({@code overdueAssigneeId}, else the
  *       assignee) and of those the late ones (overdue, or done after their due time); cancelled tasks only if they
  *       had gone overdue;
+ *   <li>{@code <tenant>|act-day-calls|<UTC day>}, {@code act-day-interactions}, {@code act-day-tasks} (and {@link
+ *       FirstResponses#dayId}): the same figures without their hours ({@link #callsDayId});
  *   <li>{@code <tenant>|act-due|<UTC hour>}: the tasks due in that hour one by one, with their due time,
  *       responsible, department and late flag: the overdue rate counts tasks "already due" at the time of the
  *       query, so the hour in progress is read task by task (at most that hour's due tasks).
@@ -59,6 +62,44 @@ public final class ActivityRollups {
         return DealRollups.escape(tenantId) + "|act-rep-tasks|" + utcDay;
     }
 
+    /**
+     * The same figures as {@link #callsId}'s without their hours ({@code calls}): a report reads them for a UTC day
+     * wholly inside one row of its answer and before the current one. A rep's entry of a day holds up to 72 hourly
+     * figures and these a handful, and most days of a period are whole (every day but the period's edges when the
+     * answer has one row).
+     */
+    public static String callsDayId(String tenantId, LocalDate utcDay) {
+        return DealRollups.escape(tenantId) + "|act-day-calls|" + utcDay;
+    }
+
+    /** {@link #interactionsId}'s figures without their hours, as {@link #callsDayId}. */
+    public static String interactionsDayId(String tenantId, LocalDate utcDay) {
+        return DealRollups.escape(tenantId) + "|act-day-interactions|" + utcDay;
+    }
+
+    /** {@link #tasksId}'s figures without their hours, as {@link #callsDayId}. */
+    public static String tasksDayId(String tenantId, LocalDate utcDay) {
+        return DealRollups.escape(tenantId) + "|act-day-tasks|" + utcDay;
+    }
+
+    /**
+     * Adds {@code figures} to a rep's entry twice: named by their hour in the day's document {@code hourlyId} and as
+     * they are in the day's sums {@code dayId}.
+     */
+    static void accumulate(
+            Map<String, Map<String, Document>> result,
+            String hourlyId,
+            String dayId,
+            Instant hour,
+            String user,
+            String departmentId,
+            Document figures) {
+        Document hourly = new Document();
+        figures.forEach((name, value) -> hourly.append(hourly(hour, name), value));
+        DealRollups.accumulate(result, hourlyId, repKey(user, departmentId), repDims(user, departmentId), hourly);
+        DealRollups.accumulate(result, dayId, repKey(user, departmentId), repDims(user, departmentId), figures);
+    }
+
     /** A figure of one UTC hour of its day's document: the hour's two digits, then the figure ({@code 07calls}). */
     public static String hourly(Instant hour, String figure) {
         int of = hour.atZone(ZoneOffset.UTC).getHour();
@@ -81,15 +122,21 @@ public final class ActivityRollups {
     }
 
     /**
-     * An interaction's operation, inserted with its fact (once, revision 1, like an appeal's): one more in its hour
-     * of its rep and department's entry in its UTC day's document.
+     * An interaction's operations, inserted with its fact (once, revision 1, like an appeal's): one more in its hour
+     * of its rep and department's entry in its UTC day's document, and one more in the day's sums.
      */
-    static Document interactionOp(String tenantId, String userId, String departmentId, Date at) {
+    static List<Document> interactionOps(String tenantId, String userId, String departmentId, Date at) {
         Instant hour = at.toInstant().truncatedTo(ChronoUnit.HOURS);
-        return new Document("id", interactionsId(tenantId, LocalDate.ofInstant(hour, ZoneOffset.UTC)))
-                .append("k", repKey(userId, departmentId))
-                .append("dims", repDims(userId, departmentId))
-                .append("inc", new Document(hourly(hour, INTERACTIONS), 1L));
+        LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
+        return List.of(
+                new Document("id", interactionsId(tenantId, day))
+                        .append("k", repKey(userId, departmentId))
+                        .append("dims", repDims(userId, departmentId))
+                        .append("inc", new Document(hourly(hour, INTERACTIONS), 1L)),
+                new Document("id", interactionsDayId(tenantId, day))
+                        .append("k", repKey(userId, departmentId))
+                        .append("dims", repDims(userId, departmentId))
+                        .append("inc", new Document(INTERACTIONS, 1L)));
     }
 
     /**
@@ -119,8 +166,9 @@ public final class ActivityRollups {
             return result;
         }
         Instant hour = at.toInstant().truncatedTo(ChronoUnit.HOURS);
-        result.computeIfAbsent(callsId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)), id -> new LinkedHashMap<>())
-                .put(repKey(user, department), repDims(user, department).append(hourly(hour, CALLS), 1L));
+        LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
+        accumulate(
+                result, callsId(tenant, day), callsDayId(tenant, day), hour, user, department, new Document(CALLS, 1L));
         return result;
     }
 
@@ -141,12 +189,15 @@ public final class ActivityRollups {
         Date completedAt = task.getDate("completedAt");
         if ("DONE".equals(state) && completedAt != null) {
             Instant hour = completedAt.toInstant().truncatedTo(ChronoUnit.HOURS);
-            DealRollups.accumulate(
+            LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
+            accumulate(
                     result,
-                    tasksId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)),
-                    repKey(assignee, department),
-                    repDims(assignee, department),
-                    new Document(hourly(hour, COMPLETED), 1L));
+                    tasksId(tenant, day),
+                    tasksDayId(tenant, day),
+                    hour,
+                    assignee,
+                    department,
+                    new Document(COMPLETED, 1L));
         }
         Date dueAt = task.getDate("dueAt");
         boolean overdue = Boolean.TRUE.equals(task.get("overdue"));
@@ -156,16 +207,12 @@ public final class ActivityRollups {
             boolean late = overdue || ("DONE".equals(state) && completedAt != null && completedAt.after(dueAt));
             Instant hour = dueAt.toInstant().truncatedTo(ChronoUnit.HOURS);
             // the same entry as the completion's when the responsible completed it the same UTC day
-            Document due = new Document(hourly(hour, DUE), 1L);
+            Document due = new Document(DUE, 1L);
             if (late) {
-                due.append(hourly(hour, LATE), 1L);
+                due.append(LATE, 1L);
             }
-            DealRollups.accumulate(
-                    result,
-                    tasksId(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)),
-                    repKey(responsible, department),
-                    repDims(responsible, department),
-                    due);
+            LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
+            accumulate(result, tasksId(tenant, day), tasksDayId(tenant, day), hour, responsible, department, due);
             // one entry per task: its exact due time is a dimension (the hour field holds it, not truncated)
             result.computeIfAbsent(dueHourId(tenant, hour), id -> new LinkedHashMap<>())
                     .put(

@@ -475,7 +475,8 @@ public class FactWriter {
                                 e.tenantId(), e.userId(), e.departmentId(), e.appealTopic(), date(e.interactedAt()))
                         .getList("ops", Document.class));
             }
-            ops.add(ActivityRollups.interactionOp(e.tenantId(), e.userId(), e.departmentId(), date(e.interactedAt())));
+            ops.addAll(
+                    ActivityRollups.interactionOps(e.tenantId(), e.userId(), e.departmentId(), date(e.interactedAt())));
             fact.append(DealRollups.PENDING, new Document("r", 1L).append("ops", ops));
         }
         to.insertOnce(fact, to.interactions());

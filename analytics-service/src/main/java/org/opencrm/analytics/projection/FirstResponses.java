@@ -69,6 +69,11 @@ public final class FirstResponses {
         return DealRollups.escape(tenantId) + "|act-rep-fr|" + utcDay;
     }
 
+    /** {@link #id}'s figures without their hours ({@link ActivityRollups#callsDayId}). */
+    public static String dayId(String tenantId, LocalDate utcDay) {
+        return DealRollups.escape(tenantId) + "|act-day-fr|" + utcDay;
+    }
+
     /** The bucket a duration is kept in: itself below {@link #EXACT_BELOW}, else its top 12 bits. */
     public static long bucket(long seconds) {
         if (seconds < EXACT_BELOW) {
@@ -262,16 +267,13 @@ public final class FirstResponses {
                         String department = first.getString("d");
                         long bucket = bucket(seconds);
                         // the count and the sum of seconds are the histogram's: not stored twice
-                        Document figures = new Document(ActivityRollups.hourly(hour, BUCKET + bucket), 1L);
+                        Document figures = new Document(BUCKET + bucket, 1L);
                         if (bucket >= EXACT_BELOW) {
-                            figures.append(ActivityRollups.hourly(hour, BUCKET_SUM + bucket), seconds);
+                            figures.append(BUCKET_SUM + bucket, seconds);
                         }
-                        DealRollups.accumulate(
-                                result,
-                                id(tenant, LocalDate.ofInstant(hour, ZoneOffset.UTC)),
-                                ActivityRollups.repKey(user, department),
-                                ActivityRollups.repDims(user, department),
-                                figures);
+                        LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
+                        ActivityRollups.accumulate(
+                                result, id(tenant, day), dayId(tenant, day), hour, user, department, figures);
                     });
         });
         return result;

@@ -51,8 +51,8 @@ class ActivityQuery {
 
     /**
      * Calls, interactions, tasks completed and the overdue rate from the rollups ({@link ActivityRollups}): the
-     * period's UTC days, three documents each read by {@code _id}, each rep's hourly figures filtered by scope and
-     * grouped into the caller's periods; tasks due count the whole hours before {@code now} from the day documents
+     * period's UTC days, four documents each read by {@code _id}, each rep's hourly figures filtered by scope and
+     * grouped into the caller's periods, or for a past day wholly inside one row its figures without hours; tasks due count the whole hours before {@code now} from the day documents
      * and the hour in progress task by task from its own document; first responses per responder and lead hour with
      * their histograms ({@link FirstResponses}).
      */
@@ -63,18 +63,30 @@ class ActivityQuery {
         Instant end = window.end();
         Instant currentHour = now.truncatedTo(ChronoUnit.HOURS);
         var labels = window.labels();
-        // per day document, its UTC day and the label of each of its hours inside the period (null outside)
+        LocalDate today = LocalDate.ofInstant(currentHour, ZoneOffset.UTC);
+        // per day document, its UTC day and the label of each of its hours inside the period (null outside); a day
+        // before today that lies wholly inside one row is read from its sums without hours (a handful of figures
+        // per rep instead of up to 72): its tasks are all due, and no hour of it needs a row of its own
         Map<String, DayDocument> dayDocuments = new HashMap<>();
         for (LocalDate day = LocalDate.ofInstant(start, ZoneOffset.UTC);
                 day.atStartOfDay(ZoneOffset.UTC).toInstant().isBefore(end);
                 day = day.plusDays(1)) {
+            String wholeRow = day.isBefore(today) ? RollupPlan.wholeDay(window, day) : null;
+            if (wholeRow != null) {
+                var sums = new DayDocument(day, null, wholeRow);
+                dayDocuments.put(ActivityRollups.callsDayId(scope.tenantId(), day), sums);
+                dayDocuments.put(ActivityRollups.interactionsDayId(scope.tenantId(), day), sums);
+                dayDocuments.put(ActivityRollups.tasksDayId(scope.tenantId(), day), sums);
+                dayDocuments.put(FirstResponses.dayId(scope.tenantId(), day), sums);
+                continue;
+            }
             String[] ofHour = new String[24];
             Instant midnight = day.atStartOfDay(ZoneOffset.UTC).toInstant();
             for (int hour = 0; hour < 24; hour++) {
                 Instant at = midnight.plusSeconds(hour * 3600L);
                 ofHour[hour] = at.isBefore(start) || !at.isBefore(end) ? null : labels.of(at);
             }
-            var document = new DayDocument(day, ofHour);
+            var document = new DayDocument(day, ofHour, null);
             dayDocuments.put(ActivityRollups.callsId(scope.tenantId(), day), document);
             dayDocuments.put(ActivityRollups.interactionsId(scope.tenantId(), day), document);
             dayDocuments.put(ActivityRollups.tasksId(scope.tenantId(), day), document);
@@ -86,7 +98,6 @@ class ActivityQuery {
         if (partialHour) {
             ids.add(dueHourId);
         }
-        LocalDate today = LocalDate.ofInstant(currentHour, ZoneOffset.UTC);
         int currentHourOfDay = currentHour.atZone(ZoneOffset.UTC).getHour();
         for (RollupDocument rollup : RollupReads.entries(
                 mongo.getCollection(facts.rollups()), new Document("_id", new Document("$in", ids)))) {
@@ -104,6 +115,14 @@ class ActivityQuery {
                     continue;
                 }
                 String userKey = user == null ? "" : user;
+                if (document.wholeRow() != null) {
+                    var row = rows.computeIfAbsent(List.of(document.wholeRow(), userKey), Builder::new);
+                    for (int field = 0; field < entry.size(); field++) {
+                        // the rep and department are no figure's name
+                        add(row, entry, field, 0);
+                    }
+                    continue;
+                }
                 String label = null;
                 Builder row = null;
                 for (int field = 0; field < entry.size(); field++) {
@@ -120,34 +139,40 @@ class ActivityQuery {
                         label = ofHour[hour];
                         row = rows.computeIfAbsent(List.of(label, userKey), Builder::new);
                     }
-                    long count = entry.count(field);
-                    if (entry.nameEquals(field, 2, ActivityRollups.CALLS)) {
-                        row.calls += count;
-                    } else if (entry.nameEquals(field, 2, ActivityRollups.INTERACTIONS)) {
-                        row.interactions += count;
-                    } else if (entry.nameEquals(field, 2, ActivityRollups.COMPLETED)) {
-                        row.tasksCompleted += count;
-                    } else if (due) {
-                        row.tasksDue += count;
-                    } else if (entry.nameEquals(field, 2, ActivityRollups.LATE)) {
-                        row.tasksOverdue += count;
-                    } else if (entry.nameStartsWith(field, 2, FirstResponses.BUCKET_SUM)) {
-                        // an inexact bucket's sum of seconds
-                        row.responseSeconds += count;
-                        row.bucket(entry.nameNumber(field, 2 + FirstResponses.BUCKET_SUM.length()), 0, count);
-                    } else if (entry.nameStartsWith(field, 2, FirstResponses.BUCKET)) {
-                        // first responses of a bucket: below EXACT_BELOW, of exactly that many seconds each
-                        long bucket = entry.nameNumber(field, 2 + FirstResponses.BUCKET.length());
-                        row.leadsResponded += count;
-                        if (bucket < FirstResponses.EXACT_BELOW) {
-                            row.responseSeconds += bucket * count;
-                        }
-                        row.bucket(bucket, count, 0);
-                    }
+                    add(row, entry, field, 2);
                 }
             }
         }
         return report(window, rows);
+    }
+
+    /** A figure of an entry into its row: its name after the first {@code from} bytes (an hourly name's hour). */
+    private static void add(Builder row, RollupEntry entry, int field, int from) {
+        if (entry.nameEquals(field, from, ActivityRollups.CALLS)) {
+            row.calls += entry.count(field);
+        } else if (entry.nameEquals(field, from, ActivityRollups.INTERACTIONS)) {
+            row.interactions += entry.count(field);
+        } else if (entry.nameEquals(field, from, ActivityRollups.COMPLETED)) {
+            row.tasksCompleted += entry.count(field);
+        } else if (entry.nameEquals(field, from, ActivityRollups.DUE)) {
+            row.tasksDue += entry.count(field);
+        } else if (entry.nameEquals(field, from, ActivityRollups.LATE)) {
+            row.tasksOverdue += entry.count(field);
+        } else if (entry.nameStartsWith(field, from, FirstResponses.BUCKET_SUM)) {
+            // an inexact bucket's sum of seconds
+            long seconds = entry.count(field);
+            row.responseSeconds += seconds;
+            row.bucket(entry.nameNumber(field, from + FirstResponses.BUCKET_SUM.length()), 0, seconds);
+        } else if (entry.nameStartsWith(field, from, FirstResponses.BUCKET)) {
+            // first responses of a bucket: below EXACT_BELOW, of exactly that many seconds each
+            long count = entry.count(field);
+            long bucket = entry.nameNumber(field, from + FirstResponses.BUCKET.length());
+            row.leadsResponded += count;
+            if (bucket < FirstResponses.EXACT_BELOW) {
+                row.responseSeconds += bucket * count;
+            }
+            row.bucket(bucket, count, 0);
+        }
     }
 
     /** The hour in progress: its tasks one by one ({@link ActivityRollups#dueHourId}), those already due. */
@@ -422,7 +447,11 @@ class ActivityQuery {
     private record Call(String user, String departmentId, Instant at) {}
 
     /** A day document of the period: its UTC day and the row of each of its hours (null outside the period). */
-    private record DayDocument(LocalDate day, String[] rows) {}
+    /**
+     * A day document of the period: its UTC day and either the row of each of its hours (null outside the period),
+     * or the one row the whole day lies in, for its document of sums without hours.
+     */
+    private record DayDocument(LocalDate day, String[] rows, String wholeRow) {}
 
     /** The earliest call; of calls at the same second, the rep and then department first in order, not any. */
     private static final java.util.Comparator<Call> FIRST = java.util.Comparator.comparing(Call::at)

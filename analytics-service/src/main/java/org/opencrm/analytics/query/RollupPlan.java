@@ -95,6 +95,12 @@ record RollupPlan(Map<YearMonth, String> months, Map<LocalDate, String> days, Li
         return ids;
     }
 
+    /** The label of the one row all hours of a UTC day lie in, or null when the period's edge or a row boundary cuts it. */
+    static String wholeDay(QueryWindow window, LocalDate day) {
+        Instant start = day.atStartOfDay(ZoneOffset.UTC).toInstant();
+        return oneRow(window, start, start.plus(1, ChronoUnit.DAYS));
+    }
+
     /**
      * The label of the one row all hours of a UTC day {@code [from, to)} lie in, or null when the period's edge or a
      * row boundary cuts it.
