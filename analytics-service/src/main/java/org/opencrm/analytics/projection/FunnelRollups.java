@@ -62,7 +62,7 @@ public final class FunnelRollups {
      * Europe/Berlin by month the last UTC day's 21:00-24:00). Ids sort by time, then pipeline.
      */
     public static String hoursId(String tenantId, Instant hour, String pipelineId) {
-        return hoursPrefix(tenantId) + blockName(hour) + "|" + DealRollups.part(pipelineId);
+        return id(hoursPrefix(tenantId), blockName(hour), pipelineId);
     }
 
     /** Every hourly funnel document of the tenant has an id starting with this, followed by its block's name. */
@@ -90,7 +90,7 @@ public final class FunnelRollups {
      * the hours read beside it, for a day a row boundary cuts).
      */
     public static String dayId(String tenantId, LocalDate utcDay, String pipelineId) {
-        return dayPrefix(tenantId) + utcDay + "|" + DealRollups.part(pipelineId);
+        return id(dayPrefix(tenantId), utcDay, pipelineId);
     }
 
     /** Every funnel day document of the tenant has an id starting with this, followed by its UTC day. */
@@ -104,7 +104,7 @@ public final class FunnelRollups {
      * those days lie inside the same month of every zone.
      */
     public static String monthId(String tenantId, YearMonth utcMonth, String pipelineId) {
-        return monthPrefix(tenantId) + utcMonth + "|" + DealRollups.part(pipelineId);
+        return id(monthPrefix(tenantId), utcMonth, pipelineId);
     }
 
     /** Every funnel month document of the tenant has an id starting with this, followed by its UTC month. */
@@ -120,7 +120,7 @@ public final class FunnelRollups {
      * per owner; summed over the tenant's reps, many share one, so these documents hold a fraction of the figures.
      */
     public static String stageDayId(String tenantId, LocalDate utcDay, String pipelineId) {
-        return stageDayPrefix(tenantId) + utcDay + "|" + DealRollups.part(pipelineId);
+        return id(stageDayPrefix(tenantId), utcDay, pipelineId);
     }
 
     /** Every per-stage funnel day document of the tenant has an id starting with this, followed by its UTC day. */
@@ -130,12 +130,20 @@ public final class FunnelRollups {
 
     /** {@link #stageDayId} over a UTC month's inner days, as {@link #monthId}. */
     public static String stageMonthId(String tenantId, YearMonth utcMonth, String pipelineId) {
-        return stageMonthPrefix(tenantId) + utcMonth + "|" + DealRollups.part(pipelineId);
+        return id(stageMonthPrefix(tenantId), utcMonth, pipelineId);
     }
 
     /** Every per-stage funnel month document of the tenant has an id starting with this, followed by its month. */
     public static String stageMonthPrefix(String tenantId) {
         return DealRollups.escape(tenantId) + "|funnel-stage-month|";
+    }
+
+    /**
+     * A funnel document's id: its kind's prefix ({@link #dayPrefix}, {@link #stageMonthPrefix}, ...), the UTC month,
+     * day or block it holds, and its pipeline.
+     */
+    public static String id(String kindPrefix, Object period, String pipelineId) {
+        return kindPrefix + period + "|" + DealRollups.part(pipelineId);
     }
 
     /**

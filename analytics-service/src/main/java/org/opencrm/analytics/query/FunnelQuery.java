@@ -78,19 +78,9 @@ class FunnelQuery {
         List<Document> filters = new ArrayList<>();
         if (pipeline != null) {
             List<String> monthIds = new ArrayList<>();
-            plan.months()
-                    .keySet()
-                    .forEach(month -> monthIds.add(
-                            byStage
-                                    ? FunnelRollups.stageMonthId(tenant, month, pipeline)
-                                    : FunnelRollups.monthId(tenant, month, pipeline)));
+            plan.months().keySet().forEach(month -> monthIds.add(FunnelRollups.id(monthPrefix, month, pipeline)));
             List<String> ids = new ArrayList<>();
-            plan.days()
-                    .keySet()
-                    .forEach(day -> ids.add(
-                            byStage
-                                    ? FunnelRollups.stageDayId(tenant, day, pipeline)
-                                    : FunnelRollups.dayId(tenant, day, pipeline)));
+            plan.days().keySet().forEach(day -> ids.add(FunnelRollups.id(dayPrefix, day, pipeline)));
             plan.blocks().forEach(block -> ids.add(FunnelRollups.hoursId(tenant, block, pipeline)));
             if (!monthIds.isEmpty()) {
                 months.add(new Document("_id", new Document("$in", monthIds)));
