@@ -40,15 +40,24 @@ import org.h2.mvstore.MVStore;
  *
  * <p>Unique indexes (the {@code _id} index among them) order their keys by value ({@link IndexKeyOrder}), not by
  * their Java serialization as the stock backend's do. A file's index maps written in the stock order are emptied
- * when the file is opened here and rebuilt from the documents, once; the documents themselves are stored as the
- * stock backend stores them. The stock backend cannot use the index maps of a file written here.
+ * when the file is opened here and rebuilt from the documents, once.
+ *
+ * <p>Documents are stored as BSON ({@link BsonDocumentType}), not by Java serialization as the stock backend stores
+ * them; a file's document maps in the stock encoding are converted when the file is opened here, once. The stock
+ * backend cannot open a file written here.
  */
 public final class IdIndexedH2Backend extends H2Backend {
 
-    /** The library's own map names, so a file written by the stock backend opens here and the other way round. */
+    /** The library's own map names, so a file written by the stock backend opens here. */
     private static final String DATA_MAP_PREFIX = "databases.";
 
     private static final String META_MAP_PREFIX = "meta.";
+
+    /** The document maps whose values are BSON (map name -> true); ':' is in no database's name. */
+    private static final String BSON_DOCUMENT_MAPS = "testkit:bson-document-maps";
+
+    /** A stock-encoded document map's BSON copy, before it takes the map's name. */
+    private static final String BSON_COPY_PREFIX = "testkit:bson-copy:";
 
     private static final int SCAN_RETENTION_MILLIS = 10 * 60 * 1000;
 
@@ -121,7 +130,7 @@ public final class IdIndexedH2Backend extends H2Backend {
         @Override
         protected MongoCollection<Object> openOrCreateCollection(String collectionName, CollectionOptions options) {
             String fullName = getDatabaseName() + "." + collectionName;
-            MVMap<Object, Document> data = getMvStore().openMap(DATA_MAP_PREFIX + fullName);
+            MVMap<Object, Document> data = openDocuments(DATA_MAP_PREFIX + fullName);
             MVMap<String, Object> meta = getMvStore().openMap(META_MAP_PREFIX + fullName);
             return new IdIndexedCollection(this, collectionName, options, data, meta, cursorRegistry);
         }
@@ -143,6 +152,38 @@ public final class IdIndexedH2Backend extends H2Backend {
             }
             return new ValueOrderedUniqueIndex(positions, mapName, indexName, keys, sparse);
         }
+    }
+
+    /**
+     * The document map {@code name}, its values stored as BSON ({@link BsonDocumentType}). A map this file holds in
+     * the stock encoding (Java serialization: written by the stock backend or by an earlier test kit) is copied into
+     * a BSON map once, under another name that no database lists, which then takes its name; the switch is one
+     * commit, so a process dying during the copy leaves the old map in place and the next open copies again.
+     */
+    private MVMap<Object, Document> openDocuments(String name) {
+        MVStore store = getMvStore();
+        MVMap<String, Boolean> encoded = store.openMap(BSON_DOCUMENT_MAPS);
+        var bson = new MVMap.Builder<Object, Document>().valueType(new BsonDocumentType());
+        if (!store.hasMap(name) || encoded.containsKey(name)) {
+            MVMap<Object, Document> documents = store.openMap(name, bson);
+            encoded.put(name, Boolean.TRUE);
+            return documents;
+        }
+        MVMap<Object, Document> serialized = store.openMap(name);
+        String copyName = BSON_COPY_PREFIX + name;
+        if (store.hasMap(copyName)) {
+            store.removeMap(copyName);
+        }
+        MVMap<Object, Document> copy = store.openMap(copyName, bson);
+        for (Cursor<Object, Document> cursor = serialized.cursor(null); cursor.hasNext(); ) {
+            Object id = cursor.next();
+            copy.put(id, cursor.getValue());
+        }
+        store.removeMap(serialized);
+        store.renameMap(copy, name);
+        encoded.put(name, Boolean.TRUE);
+        store.commit();
+        return copy;
     }
 
     private MVMap<String, Boolean> valueOrderedIndexes() {
@@ -249,11 +290,19 @@ public final class IdIndexedH2Backend extends H2Backend {
             return super.handleQuery(new QueryParameters(query, numberToSkip, limit));
         }
 
-        /** A client's answer is sent in batches MongoDB would send ({@link ReplyBatches}). */
+        /**
+         * A client's answer is sent in batches MongoDB would send ({@link ReplyBatches}). The collection's own read
+         * before an update or delete gets copies of the stored documents' top level: the library's update changes
+         * the document it is given in place (fields removed and put; their values are its own deep copies) and then
+         * stores that instance, while MVStore's background thread may still be writing the page version that holds
+         * it. The stock backend's Java serialization then wrote a document half-updated into that version; the BSON
+         * encoder met its fields changing and the store closed (ConcurrentModificationException, bench B3).
+         */
         @Override
         protected QueryResult createQueryResult(List<Document> matched, int batchSize) {
             if (!copyResults) {
-                return super.createQueryResult(matched, batchSize);
+                return super.createQueryResult(
+                        matched.stream().map(Document::new).toList(), batchSize);
             }
             return ReplyBatches.firstBatch(ClientReplies.copies(matched), batchSize, cursorRegistry);
         }

@@ -11,11 +11,15 @@ import com.mongodb.client.model.Indexes;
 import de.bwaldvogel.mongo.MongoBackend;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
+import java.math.BigDecimal;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import org.bson.BsonBinarySubType;
 import org.bson.Document;
+import org.bson.types.Binary;
+import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -125,6 +129,122 @@ class IdIndexedH2BackendTest extends IdPinnedFiltersContract {
                 server.shutdownNow();
             }
         }
+    }
+
+    /**
+     * The documents of a file written by the stock backend (Java serialization) are converted to BSON when the file
+     * is opened here: every value reads back as it was written, on that open and the next, and every document map of
+     * the file then holds BSON.
+     */
+    @Test
+    void documentsOfAStockFileReadBackTheSameOnceConvertedToBson() {
+        String file = dir.resolve("stock-values.mv").toString();
+        var stock = new MongoServer(new H2Backend(file));
+        List<Document> written = new ArrayList<>();
+        try (var client =
+                MongoClients.create("mongodb://127.0.0.1:" + stock.bind().getPort())) {
+            var deals = client.getDatabase("crm-analytics").getCollection("deal_facts_v1");
+            for (int i = 0; i < 300; i++) {
+                deals.insertOne(everyValueType(i));
+            }
+            client.getDatabase("crm-contacts").getCollection("contacts").insertOne(everyValueType(-1));
+            deals.find().sort(new Document("_id", 1)).into(written);
+        }
+        stock.shutdownNow();
+        assertThat(written).hasSize(300);
+
+        for (int open = 1; open <= 2; open++) {
+            var reopened = new IdIndexedH2Backend(file);
+            var server = new MongoServer(reopened);
+            try (var client =
+                    MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort())) {
+                var deals = client.getDatabase("crm-analytics").getCollection("deal_facts_v1");
+                assertThat(deals.find().sort(new Document("_id", 1)).into(new ArrayList<>()))
+                        .as("open %d", open)
+                        .isEqualTo(written);
+                assertThat(client.getDatabase("crm-contacts")
+                                .getCollection("contacts")
+                                .find()
+                                .first())
+                        .isEqualTo(everyValueType(-1));
+                for (String name : reopened.getMvStore().getMapNames()) {
+                    if (name.startsWith("databases.")) {
+                        assertThat(reopened.getMvStore().openMap(name).getValueType())
+                                .as("value type of %s", name)
+                                .isInstanceOf(BsonDocumentType.class);
+                    }
+                }
+                deals.updateOne(new Document("_id", "deal-7"), new Document("$set", new Document("open", open)));
+                Document changed = deals.find(new Document("_id", "deal-7")).first();
+                assertThat(changed).containsEntry("open", open);
+                // what the next open reads back
+                written.replaceAll(deal -> deal.get("_id").equals("deal-7") ? changed : deal);
+            } finally {
+                server.shutdownNow();
+            }
+        }
+    }
+
+    /**
+     * An update stores a new document and leaves the instance it replaces as it was: MVStore's background thread may
+     * still be writing the page version that holds that instance (the library's update changed it in place).
+     */
+    @Test
+    void anUpdateLeavesTheDocumentItReplacesUnchanged() {
+        var backend = new IdIndexedH2Backend(dir.resolve("replaced.mv").toString());
+        var server = new MongoServer(backend);
+        try (var client =
+                MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort())) {
+            var deals = client.getDatabase("crm-analytics").getCollection("deal_facts_v1");
+            deals.insertOne(
+                    new Document("_id", "deal-1").append("pending", "r1").append("stage", "new"));
+            var stored = backend.getMvStore()
+                    .<Object, de.bwaldvogel.mongo.bson.Document>openMap("databases.crm-analytics.deal_facts_v1");
+            var before = stored.get("deal-1");
+
+            deals.updateOne(
+                    new Document("_id", "deal-1"),
+                    new Document("$unset", new Document("pending", ""))
+                            .append("$set", new Document("stage", "won").append("rev", 2L)));
+
+            assertThat(before)
+                    .containsEntry("pending", "r1")
+                    .containsEntry("stage", "new")
+                    .doesNotContainKey("rev");
+            assertThat(stored.get("deal-1"))
+                    .isNotSameAs(before)
+                    .doesNotContainKey("pending")
+                    .containsEntry("stage", "won");
+            assertThat(deals.find(new Document("_id", "deal-1")).first())
+                    .isEqualTo(
+                            new Document("_id", "deal-1").append("stage", "won").append("rev", 2L));
+        } finally {
+            server.shutdownNow();
+        }
+    }
+
+    private static Document everyValueType(int i) {
+        return new Document("_id", "deal-" + i)
+                .append("tenantId", "t1")
+                .append("int32", i)
+                .append("int64", 1L << 40 | i)
+                .append("double", i / 3.0)
+                .append("decimal", new Decimal128(new BigDecimal("1234.56").add(BigDecimal.valueOf(i))))
+                .append("flag", i % 2 == 0)
+                .append("nothing", null)
+                .append("at", new Date(1_700_000_000_000L + i))
+                .append("objectId", new ObjectId(1_700_000_000, i & 0xffffff))
+                .append("bytes", new Binary(new byte[] {1, 2, (byte) i}))
+                .append("uuid", new Binary(BsonBinarySubType.UUID_STANDARD, uuidBytes(i)))
+                .append("list", List.of("a", i, new Document("nested", List.of(1.5, "b"))))
+                .append("entries", new Document("d1|p1|s" + i, new Document("n", i).append("sum", 2.5 * i)));
+    }
+
+    private static byte[] uuidBytes(int i) {
+        byte[] bytes = new byte[16];
+        bytes[0] = (byte) i;
+        bytes[15] = (byte) (i >> 8);
+        return bytes;
     }
 
     /** Keys of every kind the services use, in one index: each found, each unique, whatever the page layout. */
