@@ -73,7 +73,7 @@ public final class IdIndexedH2Backend extends H2Backend {
 
     /** A backend on the MVStore file {@code fileName} (created if missing). */
     public IdIndexedH2Backend(String fileName) {
-        super(fileName);
+        super(conversionsFinished(MVStore.open(fileName)));
         // A query without an _id pin walks a snapshot of its collection; MVStore frees a chunk no newer version
         // uses after the retention time (45 s by default), so a full scan of a million documents under heavy
         // writes read a freed page ("Chunk ... not found", seen in B4 at 1,000,000 rows). Dead chunks are kept
@@ -157,24 +157,20 @@ public final class IdIndexedH2Backend extends H2Backend {
     /**
      * The document map {@code name}, its values stored as BSON ({@link BsonDocumentType}). A map this file holds in
      * the stock encoding (Java serialization: written by the stock backend or by an earlier test kit) is copied into
-     * a BSON map once, under another name that no database lists, which then takes its name; the switch is one
-     * commit, so a process dying during the copy leaves the old map in place and the next open copies again.
+     * a BSON map once, under another name that no database lists, which then takes its name. The old map is removed
+     * only once the copy is complete: whatever a process dying meanwhile leaves (MVStore also commits in the
+     * background), {@link #conversionsFinished} sorts it out on the next open.
      */
     private MVMap<Object, Document> openDocuments(String name) {
         MVStore store = getMvStore();
         MVMap<String, Boolean> encoded = store.openMap(BSON_DOCUMENT_MAPS);
-        var bson = new MVMap.Builder<Object, Document>().valueType(new BsonDocumentType());
         if (!store.hasMap(name) || encoded.containsKey(name)) {
-            MVMap<Object, Document> documents = store.openMap(name, bson);
+            MVMap<Object, Document> documents = store.openMap(name, bsonDocuments());
             encoded.put(name, Boolean.TRUE);
             return documents;
         }
         MVMap<Object, Document> serialized = store.openMap(name);
-        String copyName = BSON_COPY_PREFIX + name;
-        if (store.hasMap(copyName)) {
-            store.removeMap(copyName);
-        }
-        MVMap<Object, Document> copy = store.openMap(copyName, bson);
+        MVMap<Object, Document> copy = store.openMap(BSON_COPY_PREFIX + name, bsonDocuments());
         for (Cursor<Object, Document> cursor = serialized.cursor(null); cursor.hasNext(); ) {
             Object id = cursor.next();
             copy.put(id, cursor.getValue());
@@ -184,6 +180,32 @@ public final class IdIndexedH2Backend extends H2Backend {
         encoded.put(name, Boolean.TRUE);
         store.commit();
         return copy;
+    }
+
+    /**
+     * The store with the conversions to BSON a process left unfinished sorted out, before the databases are opened: a
+     * copy whose old map is gone is complete and takes the old map's name (else its collection would look empty); a
+     * copy beside its old map may not be, and is dropped (the collection's open copies again).
+     */
+    static MVStore conversionsFinished(MVStore store) {
+        for (String name : List.copyOf(store.getMapNames())) {
+            if (!name.startsWith(BSON_COPY_PREFIX)) {
+                continue;
+            }
+            String original = name.substring(BSON_COPY_PREFIX.length());
+            if (store.hasMap(original)) {
+                store.removeMap(name);
+            } else {
+                store.renameMap(store.openMap(name, bsonDocuments()), original);
+                store.<String, Boolean>openMap(BSON_DOCUMENT_MAPS).put(original, Boolean.TRUE);
+            }
+        }
+        store.commit();
+        return store;
+    }
+
+    private static MVMap.Builder<Object, Document> bsonDocuments() {
+        return new MVMap.Builder<Object, Document>().valueType(new BsonDocumentType());
     }
 
     private MVMap<String, Boolean> valueOrderedIndexes() {

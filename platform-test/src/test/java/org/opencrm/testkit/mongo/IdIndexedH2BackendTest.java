@@ -21,6 +21,8 @@ import org.bson.Document;
 import org.bson.types.Binary;
 import org.bson.types.Decimal128;
 import org.bson.types.ObjectId;
+import org.h2.mvstore.MVMap;
+import org.h2.mvstore.MVStore;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -182,6 +184,43 @@ class IdIndexedH2BackendTest extends IdPinnedFiltersContract {
             } finally {
                 server.shutdownNow();
             }
+        }
+    }
+
+    /**
+     * A process that died after a stock map's BSON copy was complete and the old map removed, before the copy took its
+     * name, leaves the copy alone in the file: the next open gives it the name, and its documents are found.
+     */
+    @Test
+    void aCompleteCopyLeftWithoutItsOldMapTakesItsName() {
+        String file = dir.resolve("interrupted.mv").toString();
+        var stock = new MongoServer(new H2Backend(file));
+        try (var client =
+                MongoClients.create("mongodb://127.0.0.1:" + stock.bind().getPort())) {
+            client.getDatabase("crm-analytics")
+                    .getCollection("rollups_v1")
+                    .insertOne(new Document("_id", "t1|open|p1").append("n", 3L));
+        }
+        stock.shutdownNow();
+        // the conversion up to where a process died: the copy complete, the old map removed, the copy not renamed
+        try (var store = MVStore.open(file)) {
+            MVMap<Object, de.bwaldvogel.mongo.bson.Document> old = store.openMap("databases.crm-analytics.rollups_v1");
+            var copy = store.openMap(
+                    "testkit:bson-copy:databases.crm-analytics.rollups_v1",
+                    new MVMap.Builder<Object, de.bwaldvogel.mongo.bson.Document>().valueType(new BsonDocumentType()));
+            copy.putAll(old);
+            store.removeMap(old);
+        }
+
+        var server = new MongoServer(new IdIndexedH2Backend(file));
+        try (var client =
+                MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort())) {
+            var rollups = client.getDatabase("crm-analytics").getCollection("rollups_v1");
+            assertThat(rollups.find(new Document("_id", "t1|open|p1")).first())
+                    .isEqualTo(new Document("_id", "t1|open|p1").append("n", 3L));
+            assertRefused(rollups, new Document("_id", "t1|open|p1"));
+        } finally {
+            server.shutdownNow();
         }
     }
 
