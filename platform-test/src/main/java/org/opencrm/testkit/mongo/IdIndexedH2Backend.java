@@ -166,7 +166,8 @@ public final class IdIndexedH2Backend extends H2Backend {
         MVMap<String, Boolean> encoded = store.openMap(BSON_DOCUMENT_MAPS);
         if (!store.hasMap(name) || encoded.containsKey(name)) {
             MVMap<Object, Document> documents = store.openMap(name, bsonDocuments());
-            encoded.put(name, Boolean.TRUE);
+            // only a new map is recorded: an unchanged entry would still make the marker map a change to write
+            encoded.putIfAbsent(name, Boolean.TRUE);
             return documents;
         }
         MVMap<Object, Document> serialized = store.openMap(name);
