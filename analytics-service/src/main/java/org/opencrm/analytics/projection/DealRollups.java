@@ -199,9 +199,12 @@ public final class DealRollups {
         return escape(tenantId) + "|created|" + utcDay;
     }
 
-    /** Pipeline-as-of deltas of a UTC month, summed over the month (no hours). */
-    public static String asOfMonthId(String tenantId, YearMonth utcMonth) {
-        return asOfMonthPrefix(tenantId) + utcMonth;
+    /**
+     * Pipeline-as-of deltas of a UTC month and pipeline, summed over the month (no hours). Ids sort by month, then
+     * pipeline: a range up to a month holds every pipeline's months before it.
+     */
+    public static String asOfMonthId(String tenantId, YearMonth utcMonth, String pipelineId) {
+        return asOfMonthPrefix(tenantId) + utcMonth + "|" + part(pipelineId);
     }
 
     /** Every pipeline-as-of month document of the tenant has an id starting with this; months sort as strings. */
@@ -209,14 +212,27 @@ public final class DealRollups {
         return escape(tenantId) + "|asof-month|";
     }
 
-    /** Pipeline-as-of deltas of a UTC day, summed over the day (no hours). */
-    public static String asOfDayId(String tenantId, LocalDate utcDay) {
-        return escape(tenantId) + "|asof-day|" + utcDay;
+    /** Pipeline-as-of deltas of a UTC day and pipeline, summed over the day (no hours). */
+    public static String asOfDayId(String tenantId, LocalDate utcDay, String pipelineId) {
+        return asOfDayPrefix(tenantId) + utcDay + "|" + part(pipelineId);
     }
 
-    /** Pipeline-as-of deltas of a UTC day per hour: the last, partial day of a zone's "end of the date". */
-    public static String asOfHourId(String tenantId, LocalDate utcDay) {
-        return escape(tenantId) + "|asof-hour|" + utcDay;
+    /** Every pipeline-as-of day document of the tenant has an id starting with this; days sort as strings. */
+    public static String asOfDayPrefix(String tenantId) {
+        return escape(tenantId) + "|asof-day|";
+    }
+
+    /**
+     * Pipeline-as-of deltas of a UTC day and pipeline per hour: the last, partial day of a zone's "end of the
+     * date".
+     */
+    public static String asOfHourId(String tenantId, LocalDate utcDay, String pipelineId) {
+        return asOfHourPrefix(tenantId, utcDay) + part(pipelineId);
+    }
+
+    /** Every pipeline's hourly pipeline-as-of document of the UTC day has an id starting with this. */
+    public static String asOfHourPrefix(String tenantId, LocalDate utcDay) {
+        return escape(tenantId) + "|asof-hour|" + utcDay + "|";
     }
 
     public static String leadsId(String tenantId, LocalDate utcDay) {
@@ -446,8 +462,9 @@ public final class DealRollups {
      * history entries, the state that the entries up to that time give (applied in version order, as the report
      * from the facts does) replaces the previous one (-1 deal in the old stage, +1 in the new one, amounts
      * alike). The sum of the deltas before a moment is the deal's state then. Each delta goes into its UTC
-     * month's, day's and (per hour) day's document, so that a date's pipeline is the months before it, the
-     * days of its month before it and the hours of its last day.
+     * month's, day's and (per hour) day's document of its pipeline, so that a date's pipeline is the months before
+     * it, the days of its month before it and the hours of its last day, and a report for one pipeline reads only
+     * that pipeline's documents.
      */
     private static void timelineContribution(
             String tenant, Document timeline, Map<String, Map<String, Document>> result) {
@@ -543,11 +560,11 @@ public final class DealRollups {
             String key = part(pipelineId) + "|" + part(stage) + "|" + part(stageKind) + "|" + position + "|"
                     + part(ownerId) + "|" + part(departmentId) + "|" + part(currency);
             LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
-            accumulate(result, asOfMonthId(tenant, YearMonth.from(day)), key, dims, figures);
-            accumulate(result, asOfDayId(tenant, day), key, dims, figures);
+            accumulate(result, asOfMonthId(tenant, YearMonth.from(day), pipelineId), key, dims, figures);
+            accumulate(result, asOfDayId(tenant, day, pipelineId), key, dims, figures);
             accumulate(
                     result,
-                    asOfHourId(tenant, day),
+                    asOfHourId(tenant, day, pipelineId),
                     hour.getEpochSecond() + "|" + key,
                     new Document(dims).append(HOUR, Date.from(hour)),
                     figures);
