@@ -58,7 +58,8 @@ import tools.jackson.databind.JsonNode;
  *       first against the rollups the service wrote for the ingested stories), their facts in the service's
  *       document shape: generating and ingesting 10,000,000 events takes longer than a run may.
  *   <li>Each report, with typical filters, under closed-loop load ({@code --concurrency}, {@code --warmup},
- *       {@code --duration}).
+ *       {@code --duration}), in {@link #ROUNDS} rounds of every report one after the other; a report's target is
+ *       judged on the median of its rounds' p99s.
  * </ol>
  */
 final class AnalyticsBench {
@@ -74,6 +75,14 @@ final class AnalyticsBench {
      * copies' ~11 facts per deal out changes what the database holds, not what a report reads.
      */
     static final boolean COPY_FACTS = Boolean.parseBoolean(System.getProperty("bench.b3.copyFacts", "true"));
+
+    /**
+     * Rounds of every report ({@code -Dbench.b3.rounds}, default 3). One run's p99 of one report near 100 ms moved by
+     * 20-40% between runs of the same build on this machine (2026-11-24: the funnel 156-218 ms, pipeline-as-of
+     * 96-114 ms), more than the changes measured; the reports measured in turn, round after round, and the median of
+     * each report's rounds are not thrown by one slow stretch of the machine.
+     */
+    static final int ROUNDS = Integer.getInteger("bench.b3.rounds", 3);
 
     private static final Duration INGEST_TIMEOUT = Duration.ofMinutes(40);
     private static final Duration QUERY_TIMEOUT = Duration.ofMinutes(5);
@@ -178,18 +187,21 @@ final class AnalyticsBench {
                 "B3 heap before the reports: %,d MB used after the fill, %,d MB after a full collection",
                 usedBefore >> 20, (heap.totalMemory() - heap.freeMemory()) >> 20));
 
-        // 6. every report (or those -Dbench.b3.reports names) under load
-        var runs = new LinkedHashMap<Query, Load.Run>();
-        for (var query : selectedQueries()) {
-            Bench.log("B3 query " + query.name() + " (load " + Machine.loadAverage() + ")");
-            var run = measure(query.name(), options.load(), () -> http.ok(analytics.baseUrl() + query.path()));
-            runs.put(query, run);
-            Bench.log(String.format(
-                    "B3 %s p50 %.1f ms p99 %.1f ms (%d calls)",
-                    query.name(),
-                    run.millis(50),
-                    run.millis(99),
-                    run.histogram().getTotalCount()));
+        // 6. every report (or those -Dbench.b3.reports names) under load, in rounds
+        var rounds = new LinkedHashMap<Query, List<Load.Run>>();
+        for (int round = 1; round <= ROUNDS; round++) {
+            for (var query : selectedQueries()) {
+                Bench.log("B3 query " + query.name() + " round " + round + " (load " + Machine.loadAverage() + ")");
+                var run = measure(query.name(), options.load(), () -> http.ok(analytics.baseUrl() + query.path()));
+                rounds.computeIfAbsent(query, q -> new ArrayList<>()).add(run);
+                Bench.log(String.format(
+                        "B3 %s round %d p50 %.1f ms p99 %.1f ms (%d calls)",
+                        query.name(),
+                        round,
+                        run.millis(50),
+                        run.millis(99),
+                        run.histogram().getTotalCount()));
+            }
         }
 
         result.setup("deals", deals)
@@ -223,6 +235,7 @@ final class AnalyticsBench {
                 .setup("documents", counts)
                 .setup("database", cluster.mongoDescription())
                 .setup("serviceJavaOptions", String.join(" ", cluster.javaOptionsOf("analytics")))
+                .setup("reportRounds", ROUNDS)
                 .setup(
                         "queries",
                         selectedQueries().stream()
@@ -267,22 +280,42 @@ final class AnalyticsBench {
         result.ratio("analytics ingestion / consumer + decode", "events/s", ingestion.rate(), decoded.rate(), false);
         result.target("ingestion >= 5,000 events/s", ingestion.rate(), ">=", 5_000);
 
-        for (var entry : runs.entrySet()) {
-            var run = entry.getValue();
-            result.add(run, "subject");
-            if (run.histogram().getTotalCount() == 0) {
-                // no call succeeded: the target is not met, whatever an empty histogram's p99 reads
+        for (var entry : rounds.entrySet()) {
+            var all = merged(entry.getValue());
+            var figures = result.add(all, "subject");
+            figures.put("rounds", entry.getValue().size());
+            figures.put(
+                    "p50MsByRound",
+                    entry.getValue().stream()
+                            .map(r -> Result.round(r.millis(50)))
+                            .toList());
+            figures.put(
+                    "p99MsByRound",
+                    entry.getValue().stream()
+                            .map(r -> Result.round(r.millis(99)))
+                            .toList());
+            var measured = entry.getValue().stream()
+                    .filter(r -> r.histogram().getTotalCount() > 0)
+                    .toList();
+            if (measured.size() < entry.getValue().size()) {
+                // a round with no call succeeding: the target is not met, whatever an empty histogram's p99 reads
                 var target = new LinkedHashMap<String, Object>();
                 target.put("target", entry.getKey().name() + " p99 < 100 ms");
                 target.put("value", null);
                 target.put("comparison", "<");
                 target.put("limit", 100.0);
                 target.put("met", false);
-                target.put("note", "no call succeeded: " + run.firstError());
+                target.put("note", "no call succeeded in a round: " + all.firstError());
                 result.targets.add(target);
             } else {
-                result.ratio(entry.getKey().name() + " p99 / 100 ms target", "p99", run.millis(99), 100, true);
-                result.target(entry.getKey().name() + " p99 < 100 ms", run.millis(99), "<", 100);
+                double p99 = medianP99(measured);
+                figures.put("p99MsMedianOfRounds", Result.round(p99));
+                result.ratio(entry.getKey().name() + " p99 (median of rounds) / 100 ms target", "p99", p99, 100, true);
+                result.target(
+                        entry.getKey().name() + " p99 < 100 ms (median of " + measured.size() + " rounds)",
+                        p99,
+                        "<",
+                        100);
             }
         }
         result.notes.add("The ingestion rate is measured on the first " + String.format("%,d", produced)
@@ -393,6 +426,29 @@ final class AnalyticsBench {
                 errors.get(),
                 Math.max(seconds, (System.nanoTime() - start) / 1e9),
                 firstError.get());
+    }
+
+    /** The rounds of one report as one run: every call of every round, their seconds and errors added up. */
+    static Load.Run merged(List<Load.Run> rounds) {
+        var histogram = new Histogram(3);
+        var perSecond = new ArrayList<Long>();
+        long errors = 0;
+        double seconds = 0;
+        String firstError = null;
+        for (var round : rounds) {
+            histogram.add(round.histogram());
+            perSecond.addAll(round.perSecond());
+            errors += round.errors();
+            seconds += round.seconds();
+            firstError = firstError != null ? firstError : round.firstError();
+        }
+        return new Load.Run(rounds.getFirst().name(), histogram, perSecond, errors, seconds, firstError);
+    }
+
+    /** The median of the rounds' p99s (of an even number, the higher middle one: a target is not met by rounding). */
+    static double medianP99(List<Load.Run> rounds) {
+        var p99s = rounds.stream().mapToDouble(r -> r.millis(99)).sorted().toArray();
+        return p99s[p99s.length / 2];
     }
 
     @FunctionalInterface

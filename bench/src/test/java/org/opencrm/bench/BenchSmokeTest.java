@@ -113,6 +113,13 @@ class BenchSmokeTest {
                 .as("B7: every probe reported overdue at both sizes")
                 .hasSize(2)
                 .allSatisfy(n -> assertThat(n.asInt()).isEqualTo(2));
+        for (var m : json.readTree(out.resolve("B3.json").toFile()).path("measurements")) {
+            if (m.has("calls")) {
+                assertThat(m.path("p99MsByRound").size())
+                        .as("B3: every report measured in each round " + m)
+                        .isEqualTo(AnalyticsBench.ROUNDS);
+            }
+        }
         var imported = json.readTree(out.resolve("B4.json").toFile());
         var job = imported.path("measurements").findValue("created").asLong();
         assertThat(job).as("B4: 300 rows, 30 of them duplicates").isEqualTo(270);
