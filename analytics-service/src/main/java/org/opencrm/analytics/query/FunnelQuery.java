@@ -201,17 +201,18 @@ class FunnelQuery {
                 row.addExits(key.position(), key.stageKind(), exits, counts[SECONDS_AT]);
             }
         });
-        histograms.forEach((row, buckets) -> buckets.forEach((bucket, count, seconds) -> {
-            if (count == 0 && seconds == 0) {
-                return;
-            }
+        histograms.forEach((row, buckets) -> {
             Builder builder = rows.get(row);
-            if (builder == null || count <= 0) {
-                throw new IllegalStateException(
-                        "the funnel's rollups summed to " + count + " moves of " + bucket + " s in " + row);
+            buckets.forEach((bucket, count, seconds) -> {
+                if (builder == null || count <= 0) {
+                    throw new IllegalStateException(
+                            "the funnel's rollups summed to " + count + " moves of " + bucket + " s in " + row);
+                }
+            });
+            if (builder != null) {
+                builder.durations = buckets;
             }
-            builder.duration(bucket, count, seconds);
-        }));
+        });
         return report(window, rows);
     }
 
@@ -633,7 +634,7 @@ class FunnelQuery {
         long exits;
         long seconds;
         /** Moves out by duration bucket ({@link FunnelRollups#bucket}): count and, above the exact range, seconds. */
-        final TreeMap<Long, long[]> durations = new TreeMap<>();
+        BucketSums durations = new BucketSums();
 
         Builder(String period, String pipelineId, String stage) {
             this.period = period;
@@ -658,9 +659,7 @@ class FunnelQuery {
         }
 
         void duration(long bucket, long count, long seconds) {
-            long[] figures = durations.computeIfAbsent(bucket, b -> new long[2]);
-            figures[0] += count;
-            figures[1] += seconds;
+            durations.add(bucket, count, seconds);
         }
 
         private static String greater(String a, String b) {

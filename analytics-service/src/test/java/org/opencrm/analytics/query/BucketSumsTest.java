@@ -2,10 +2,12 @@ package org.opencrm.analytics.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 import org.opencrm.analytics.projection.FirstResponses;
 
@@ -30,9 +32,60 @@ class BucketSumsTest {
         expected.put(-3L, List.of(1L, -3L));
 
         Map<Long, List<Long>> actual = new HashMap<>();
-        sums.forEach((bucket, count, seconds) ->
-                assertThat(actual.put(bucket, List.of(count, seconds))).isNull());
+        List<Long> order = new ArrayList<>();
+        sums.forEach((bucket, count, seconds) -> {
+            assertThat(actual.put(bucket, List.of(count, seconds))).isNull();
+            order.add(bucket);
+        });
+        expected.values().removeIf(figures -> figures.get(0) == 0 && figures.get(1) == 0);
         assertThat(actual).isEqualTo(expected);
+        assertThat(order)
+                .as("ascending, the bucket kept apart first")
+                .isSorted()
+                .startsWith(-3L);
+    }
+
+    @Test
+    void everyBucketHasItsOwnRankInTheBucketsOrder() {
+        Random random = new Random(21);
+        for (int i = 0; i < 100_000; i++) {
+            long seconds = i < 10_000 ? i : random.nextLong(Long.MAX_VALUE >> random.nextInt(62));
+            long bucket = FirstResponses.bucket(seconds);
+            int rank = BucketSums.rank(bucket);
+            assertThat(BucketSums.bucketOf(rank)).as("bucket of %d s", seconds).isEqualTo(bucket);
+            // a bucket's width: 1 s in the exact range, else 1/2048 of its power of two
+            long width = bucket < FirstResponses.EXACT_BELOW ? 1 : 1L << (63 - Long.numberOfLeadingZeros(bucket) - 11);
+            if (bucket <= Long.MAX_VALUE - width) {
+                assertThat(BucketSums.rank(FirstResponses.bucket(bucket + width)))
+                        .as("the bucket after %d", bucket)
+                        .isEqualTo(rank + 1);
+            }
+        }
+        assertThat(BucketSums.rank(4_097))
+                .as("not a bucket: a duration above the exact range")
+                .isEqualTo(-1);
+        assertThat(BucketSums.rank(-1)).isEqualTo(-1);
+    }
+
+    @Test
+    void theMedianIsTheSameAsFromTheSortedBuckets() {
+        Random random = new Random(34);
+        for (int histogram = 0; histogram < 200; histogram++) {
+            BucketSums sums = new BucketSums();
+            TreeMap<Long, long[]> sorted = new TreeMap<>();
+            int durations = 1 + random.nextInt(histogram < 20 ? 4 : 5_000);
+            for (int i = 0; i < durations; i++) {
+                long seconds = random.nextBoolean() ? random.nextInt(5_000) : random.nextLong(400L * 86_400);
+                long bucket = FirstResponses.bucket(seconds);
+                long sum = bucket < FirstResponses.EXACT_BELOW ? 0 : seconds;
+                sums.add(bucket, 1, sum);
+                long[] figures = sorted.computeIfAbsent(bucket, b -> new long[2]);
+                figures[0]++;
+                figures[1] += sum;
+            }
+            assertThat(DurationMedian.of(sums)).isEqualTo(DurationMedian.of(sorted));
+        }
+        assertThat(DurationMedian.of(new BucketSums())).isNull();
     }
 
     @Test
