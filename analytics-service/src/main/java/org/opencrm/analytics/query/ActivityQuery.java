@@ -469,7 +469,7 @@ class ActivityQuery {
         long leadsResponded;
         long responseSeconds;
         /** First-response durations by bucket ({@link FirstResponses#bucket}): count and sum of seconds. */
-        final TreeMap<Long, long[]> responseBuckets = new TreeMap<>();
+        final BucketSums responseBuckets = new BucketSums();
 
         Builder(List<String> key) {
             this.period = key.get(0);
@@ -498,9 +498,7 @@ class ActivityQuery {
         }
 
         void bucket(long bucket, long count, long seconds) {
-            long[] figures = responseBuckets.computeIfAbsent(bucket, b -> new long[2]);
-            figures[0] += count;
-            figures[1] += seconds;
+            responseBuckets.add(bucket, count, seconds);
         }
     }
 }

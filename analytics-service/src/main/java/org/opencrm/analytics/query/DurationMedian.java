@@ -1,6 +1,5 @@
 package org.opencrm.analytics.query;
 
-import java.util.TreeMap;
 import org.opencrm.analytics.projection.FirstResponses;
 
 /**
@@ -14,22 +13,8 @@ final class DurationMedian {
     /**
      * The middle of the durations (the mean of the two middle ones for an even count) as the histogram keeps them:
      * a duration below {@link FirstResponses#EXACT_BELOW} s is itself, one above it the mean of its bucket (at most
-     * 0.05% off); the same figure whether the durations come from the rollups or the facts.
+     * 0.05% off); the same figure whether the durations come from the rollups or the facts. One ascending pass.
      */
-    static Double of(TreeMap<Long, long[]> durations) {
-        long total = 0;
-        for (long[] figures : durations.values()) {
-            total += figures[0];
-        }
-        if (total == 0) {
-            return null;
-        }
-        return total % 2 == 1
-                ? valueAt(durations, total / 2)
-                : (valueAt(durations, total / 2 - 1) + valueAt(durations, total / 2)) / 2;
-    }
-
-    /** {@link #of(TreeMap)} of the sums the funnel report keeps: the same figure, read in one ascending pass. */
     static Double of(BucketSums durations) {
         long[] total = {0};
         durations.forEach((bucket, count, seconds) -> total[0] += count);
@@ -52,20 +37,5 @@ final class DurationMedian {
             }
         });
         return (middle[0] + middle[1]) / 2;
-    }
-
-    /** The duration at a 0-based position in ascending order. */
-    private static double valueAt(TreeMap<Long, long[]> durations, long position) {
-        long seen = 0;
-        for (var bucket : durations.entrySet()) {
-            long[] figures = bucket.getValue();
-            seen += figures[0];
-            if (position < seen) {
-                return bucket.getKey() < FirstResponses.EXACT_BELOW
-                        ? bucket.getKey()
-                        : (double) figures[1] / figures[0];
-            }
-        }
-        throw new IllegalStateException("position " + position + " past " + seen + " durations");
     }
 }

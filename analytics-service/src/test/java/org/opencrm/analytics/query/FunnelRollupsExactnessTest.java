@@ -308,11 +308,11 @@ class FunnelRollupsExactnessTest {
     /** Two durations in one bucket: the median reads the bucket's mean, at most 0.05% off. */
     @Test
     void aMedianAboveTheExactRangeIsItsBucketsMean() {
-        var durations = new java.util.TreeMap<Long, long[]>();
-        durations.put(500L, new long[] {1, 0});
-        durations.put(FunnelRollups.bucket(123_457), new long[] {2, 123_457 + 123_470});
+        var durations = new BucketSums();
+        durations.add(500L, 1, 0);
+        durations.add(FunnelRollups.bucket(123_457), 2, 123_457 + 123_470);
         assertThat(DurationMedian.of(durations)).isEqualTo((123_457 + 123_470) / 2.0);
-        durations.put(FunnelRollups.bucket(2_000_000), new long[] {1, 2_000_000});
+        durations.add(FunnelRollups.bucket(2_000_000), 1, 2_000_000);
         assertThat(DurationMedian.of(durations)).isEqualTo((123_457 + 123_470) / 2.0);
     }
 
