@@ -91,6 +91,8 @@ final class AnalyticsCopies {
         final Method appealPending;
         final Method interactionOps;
         final Method accumulate;
+        final Method storedEntries;
+        final Method withEntries;
         final Method escape;
         final Method openId;
         final Set<String> dimensions;
@@ -113,6 +115,9 @@ final class AnalyticsCopies {
             interactionOps = method(activity, "interactionOps", String.class, String.class, String.class, Date.class);
             accumulate =
                     method(deals, "accumulate", Map.class, String.class, String.class, Document.class, Document.class);
+            // a rollup document's entries as contributions key them, whichever of its maps holds them
+            storedEntries = method(deals, "storedEntries", Document.class);
+            withEntries = method(deals, "withEntries", Document.class, Map.class);
             escape = method(deals, "escape", String.class);
             openId = method(deals, "openId", String.class, String.class);
             Field field = deals.getDeclaredField("DIMENSIONS");
@@ -584,6 +589,12 @@ final class AnalyticsCopies {
         }
     }
 
+    /** A stored rollup document's entries as the service's contributions key them. */
+    @SuppressWarnings("unchecked") // the service's DealRollups.storedEntries
+    private Map<String, Document> storedEntries(Document rollup) {
+        return (Map<String, Document>) service.invoke(service.storedEntries, rollup);
+    }
+
     /** An entry (dimensions and figures) added with the service's own sum (zeros dropped, as its applier does). */
     private void accumulate(Sums sums, String id, String key, Document entry) {
         var dims = new Document();
@@ -616,22 +627,20 @@ final class AnalyticsCopies {
                 .batchSize(200)) {
             String id = stored.getString("_id");
             seen.add(id);
-            Document e = stored.get("e", Document.class);
+            Map<String, Document> e = storedEntries(stored);
             var expected = sums.entries.getOrDefault(id, Map.of());
-            int count = e == null ? 0 : e.size();
+            int count = e.size();
             if (count != expected.size()) {
                 throw new IllegalStateException("B3 copies: the service's rollup functions give " + expected.size()
                         + " entries for " + id + ", the service wrote " + count);
             }
-            if (e != null) {
-                e.forEach((key, value) -> {
-                    Document want = expected.get(key);
-                    if (want == null || !same((Document) value, want)) {
-                        throw new IllegalStateException("B3 copies: the service's rollup functions give " + want
-                                + " for " + id + " " + key + ", the service wrote " + value);
-                    }
-                });
-            }
+            e.forEach((key, value) -> {
+                Document want = expected.get(key);
+                if (want == null || !same(value, want)) {
+                    throw new IllegalStateException("B3 copies: the service's rollup functions give " + want + " for "
+                            + id + " " + key + ", the service wrote " + value);
+                }
+            });
             documents++;
             entries += count;
             storedMarks += stored.get("marks", new Document()).size();
@@ -722,7 +731,7 @@ final class AnalyticsCopies {
                 Map<String, Document> entries = new LinkedHashMap<>();
                 Document marks = new Document();
                 if (doc != null) {
-                    doc.get("e", new Document()).forEach((key, value) -> entries.put(key, (Document) value));
+                    entries.putAll(storedEntries(doc));
                     marks.putAll(doc.get("marks", new Document()));
                 }
                 var base = new HashMap<String, Map<String, Document>>();
@@ -738,14 +747,14 @@ final class AnalyticsCopies {
                     Object had = marks.get(mark);
                     marks.put(mark, had instanceof Number n ? Math.max(n.longValue(), revision) : revision);
                 });
-                var e = new Document();
+                Map<String, Document> e = new LinkedHashMap<>();
                 base.get(id).forEach((key, entry) -> e.put(key, stored(entry)));
                 long revision = doc != null && doc.get("rev") instanceof Number n ? n.longValue() + 1 : 1L;
                 Document written = new Document("_id", id)
                         .append("tenantId", AnalyticsHistory.TENANT)
                         .append("rev", revision)
-                        .append("marks", marks)
-                        .append("e", e);
+                        .append("marks", marks);
+                service.invoke(service.withEntries, written, e);
                 String kind = kind(id);
                 long[] s = shape.computeIfAbsent(kind, x -> new long[4]);
                 s[0]++;

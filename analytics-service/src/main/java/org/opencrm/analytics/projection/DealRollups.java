@@ -82,6 +82,15 @@ public final class DealRollups {
 
     public static final String PENDING = "rollupPending";
     public static final String ENTRIES = "e";
+    /**
+     * The document's second map of entries, beside {@link #ENTRIES}: figures a report reads only in part, by exact
+     * path ({@code hg.<key>}), such as the funnel's fine histogram buckets ({@link FunnelRollups#histogramKey}). A
+     * report reading {@link #ENTRIES} does not receive them.
+     */
+    public static final String HISTOGRAMS = "hg";
+    /** How a contribution names an entry of {@link #HISTOGRAMS}: this, then the entry's key there. */
+    static final String HISTOGRAM_KEY = HISTOGRAMS + ":";
+
     static final String MARKS = "marks";
 
     public static final String OWNER = "o";
@@ -572,6 +581,44 @@ public final class DealRollups {
     }
 
     /** Adds figures to an entry of a contribution; an entry whose figures all sum to zero is dropped. */
+    /** The key a contribution gives an entry of a document's {@link #HISTOGRAMS} map named {@code key} there. */
+    static String histogramKey(String key) {
+        return HISTOGRAM_KEY + key;
+    }
+
+    /**
+     * A stored rollup document's entries as contributions key them: those of {@link #ENTRIES} by their key, those of
+     * {@link #HISTOGRAMS} by {@link #histogramKey}. For tools that sum contributions into stored documents (bench B3's
+     * copies).
+     */
+    public static Map<String, Document> storedEntries(Document rollup) {
+        Map<String, Document> entries = new LinkedHashMap<>();
+        rollup.get(ENTRIES, new Document()).forEach((key, value) -> entries.put(key, (Document) value));
+        rollup.get(HISTOGRAMS, new Document())
+                .forEach((key, value) -> entries.put(histogramKey(key), (Document) value));
+        return entries;
+    }
+
+    /** The inverse of {@link #storedEntries}: the entries put into {@code rollup}'s two maps, the second if any. */
+    public static Document withEntries(Document rollup, Map<String, Document> entries) {
+        Document plain = new Document();
+        Document histograms = new Document();
+        entries.forEach((key, entry) -> {
+            if (key.startsWith(HISTOGRAM_KEY)) {
+                histograms.put(key.substring(HISTOGRAM_KEY.length()), entry);
+            } else {
+                plain.put(key, entry);
+            }
+        });
+        rollup.put(ENTRIES, plain);
+        if (histograms.isEmpty()) {
+            rollup.remove(HISTOGRAMS);
+        } else {
+            rollup.put(HISTOGRAMS, histograms);
+        }
+        return rollup;
+    }
+
     static void accumulate(
             Map<String, Map<String, Document>> result, String id, String key, Document dims, Document figures) {
         var entries = result.computeIfAbsent(id, i -> new LinkedHashMap<>());
@@ -776,7 +823,8 @@ public final class DealRollups {
         private static long size(Document document) {
             return 1L
                     + document.get(MARKS, new Document()).size()
-                    + document.get(ENTRIES, new Document()).size();
+                    + document.get(ENTRIES, new Document()).size()
+                    + document.get(HISTOGRAMS, new Document()).size();
         }
     }
 
@@ -922,9 +970,12 @@ public final class DealRollups {
             for (var entry : byRollup.entrySet()) {
                 Document current = stored.get(entry.getKey());
                 Document marks = current == null ? new Document() : current.get(MARKS, new Document());
-                // a copy: the kept document changes only once the write succeeded
+                // copies: the kept document changes only once the write succeeded (the histograms' map, often the
+                // larger, only when an operation names it)
                 Document entries =
                         new Document(current == null ? new Document() : current.get(ENTRIES, new Document()));
+                Document histogramsBefore = current == null ? new Document() : current.get(HISTOGRAMS, new Document());
+                Document histograms = null;
                 Document set = new Document();
                 Document unset = new Document();
                 Map<String, Long> newMarks = new LinkedHashMap<>();
@@ -936,7 +987,13 @@ public final class DealRollups {
                         continue;
                     }
                     newMarks.put(op.mark(), op.revision());
-                    Document figures = entries.get(op.key(), Document.class);
+                    boolean histogram = op.key().startsWith(HISTOGRAM_KEY);
+                    if (histogram && histograms == null) {
+                        histograms = new Document(histogramsBefore);
+                    }
+                    Document section = histogram ? histograms : entries;
+                    String key = histogram ? op.key().substring(HISTOGRAM_KEY.length()) : op.key();
+                    Document figures = section.get(key, Document.class);
                     Document updated = figures == null ? new Document(op.dims()) : new Document(figures);
                     op.inc().forEach((name, change) -> {
                         Object sum = add(updated.get(name), change);
@@ -947,9 +1004,9 @@ public final class DealRollups {
                         }
                     });
                     if (updated.keySet().stream().allMatch(DIMENSIONS::contains)) {
-                        entries.remove(op.key());
+                        section.remove(key);
                     } else {
-                        entries.put(op.key(), updated);
+                        section.put(key, updated);
                     }
                     touched.add(op.key());
                 }
@@ -957,12 +1014,29 @@ public final class DealRollups {
                     continue;
                 }
                 Document before = current == null ? new Document() : current.get(ENTRIES, new Document());
-                touched.forEach(key -> changes(
-                        ENTRIES + "." + key,
-                        before.get(key, Document.class),
-                        entries.get(key, Document.class),
-                        set,
-                        unset));
+                Document histogramsAfter = histograms == null ? histogramsBefore : histograms;
+                touched.forEach(touchedKey -> {
+                    if (!touchedKey.startsWith(HISTOGRAM_KEY)) {
+                        changes(
+                                ENTRIES + "." + touchedKey,
+                                before.get(touchedKey, Document.class),
+                                entries.get(touchedKey, Document.class),
+                                set,
+                                unset);
+                    } else if (!histogramsAfter.isEmpty()) {
+                        String key = touchedKey.substring(HISTOGRAM_KEY.length());
+                        changes(
+                                HISTOGRAMS + "." + key,
+                                histogramsBefore.get(key, Document.class),
+                                histogramsAfter.get(key, Document.class),
+                                set,
+                                unset);
+                    }
+                });
+                if (histogramsAfter.isEmpty() && current != null && current.containsKey(HISTOGRAMS)) {
+                    // no empty map left behind: the document is then the same as one that never held histograms
+                    unset.put(HISTOGRAMS, "");
+                }
                 newMarks.forEach((mark, revision) -> set.put(MARKS + "." + mark, revision));
                 Document allMarks = new Document(marks);
                 allMarks.putAll(newMarks);
@@ -981,6 +1055,9 @@ public final class DealRollups {
                             .append(FactBatch.REVISION, firstRevision())
                             .append(MARKS, new Document(newMarks))
                             .append(ENTRIES, entries);
+                    if (!histogramsAfter.isEmpty()) {
+                        inserted.append(HISTOGRAMS, histogramsAfter);
+                    }
                     writes.add(new InsertOneModel<>(inserted));
                     written.put(entry.getKey(), new Document(inserted));
                 } else {
@@ -998,6 +1075,11 @@ public final class DealRollups {
                     after.put(FactBatch.REVISION, next);
                     after.put(MARKS, allMarks);
                     after.put(ENTRIES, entries);
+                    if (histogramsAfter.isEmpty()) {
+                        after.remove(HISTOGRAMS);
+                    } else {
+                        after.put(HISTOGRAMS, histogramsAfter);
+                    }
                     written.put(entry.getKey(), after);
                 }
             }

@@ -23,9 +23,11 @@ import org.bson.Document;
  *       {@value #FORWARD} (have since left the stage for a later one or won), {@value DealRollups#WON} (now won)
  *       and {@value DealRollups#LOST} (lost from this stage and still lost);
  *   <li>the moves out of the stage in that hour ({@value #EXITS}, with the owner and department of the move), the
- *       sum of the seconds deals-service measured in the stage ({@value #SECONDS}) and their histogram: one figure
- *       {@code b<bucket>} moves per {@linkplain #bucket bucket of 3 significant digits} and, above
- *       {@value FirstResponses#EXACT_BELOW} s, {@code bs<bucket>} their seconds.
+ *       sum of the seconds deals-service measured in the stage ({@value #SECONDS}) and their histogram in two
+ *       levels: in the entry {@code c<coarse bucket>} moves per {@linkplain #coarseBucket coarse bucket}, and in the
+ *       document's {@link DealRollups#HISTOGRAMS} map, per coarse bucket ({@link #histogramKey}), {@code b<bucket>}
+ *       moves per {@linkplain #bucket bucket of 3 significant digits} and, above {@value FirstResponses#EXACT_BELOW}
+ *       s, {@code bs<bucket>} their seconds.
  * </ul>
  *
  * Both are a contribution of the deal document (its {@link DealRollups#TIMELINE}, {@code forwardFrom},
@@ -46,6 +48,15 @@ public final class FunnelRollups {
     public static final String BUCKET = "b";
     /** A histogram bucket's sum of seconds, {@code bs<bucket>}, for buckets from {@value FirstResponses#EXACT_BELOW} s. */
     public static final String BUCKET_SUM = "bs";
+    /** A coarse histogram bucket's moves, {@code c<coarse bucket>} ({@link #coarseBucket}), in the entry itself. */
+    public static final String COARSE = "c";
+
+    /** The significant bits a coarse bucket keeps of a duration from {@value #COARSE_EXACT_BELOW} s. */
+    static final int COARSE_BITS = 5;
+    /** Below this many seconds coarse buckets are spans of {@value #COARSE_SPAN} s. */
+    static final long COARSE_EXACT_BELOW = FirstResponses.EXACT_BELOW;
+
+    static final long COARSE_SPAN = 128;
 
     /**
      * The UTC hours of one hourly document. Smaller blocks make a row boundary's read smaller (a block holds ~244
@@ -166,6 +177,30 @@ public final class FunnelRollups {
         return FirstResponses.bucket(seconds);
     }
 
+    /**
+     * A histogram bucket's coarse bucket: below {@value #COARSE_EXACT_BELOW} s spans of {@value #COARSE_SPAN} s,
+     * above it the duration's top {@value #COARSE_BITS} bits (16 per power of two), so that each holds at most 128 of
+     * the fine buckets ({@link #bucket}) and a year's durations fall into ~220 of them. An entry counts its moves per
+     * coarse bucket ({@value #COARSE}); their fine buckets are kept apart, per coarse bucket, in the document's
+     * {@link DealRollups#HISTOGRAMS} map ({@link #histogramKey}), where a report reads only the coarse buckets
+     * holding its rows' medians. A coarse bucket is itself a bucket: the smallest duration it holds.
+     */
+    public static long coarseBucket(long bucket) {
+        if (bucket < COARSE_EXACT_BELOW) {
+            return bucket < 0 ? bucket : bucket / COARSE_SPAN * COARSE_SPAN;
+        }
+        int shift = (63 - Long.numberOfLeadingZeros(bucket)) - (COARSE_BITS - 1);
+        return (bucket >> shift) << shift;
+    }
+
+    /**
+     * The key of an entry's fine buckets within one coarse bucket in its document's {@link DealRollups#HISTOGRAMS}
+     * map: {@code <coarse bucket>|<entry key>}.
+     */
+    public static String histogramKey(long coarseBucket, String entryKey) {
+        return coarseBucket + "|" + entryKey;
+    }
+
     /** The stage entries and moves of one deal document, added to its contribution. */
     static void contribute(String tenant, Document deal, Map<String, Map<String, Document>> result) {
         Document timeline = deal.get(DealRollups.TIMELINE, Document.class);
@@ -194,10 +229,12 @@ public final class FunnelRollups {
             if ("MOVED".equals(kind) && entry.getString("fromStage") != null) {
                 Object measured = entry.get("secondsInPreviousStage");
                 long seconds = measured == null ? 0 : ((Number) measured).longValue();
+                long bucket = bucket(seconds);
                 Document figures =
-                        new Document(EXITS, 1L).append(SECONDS, seconds).append(BUCKET + bucket(seconds), 1L);
-                if (bucket(seconds) >= FirstResponses.EXACT_BELOW) {
-                    figures.append(BUCKET_SUM + bucket(seconds), seconds);
+                        new Document(EXITS, 1L).append(SECONDS, seconds).append(COARSE + coarseBucket(bucket), 1L);
+                Document fine = new Document(BUCKET + bucket, 1L);
+                if (bucket >= FirstResponses.EXACT_BELOW) {
+                    fine.append(BUCKET_SUM + bucket, seconds);
                 }
                 add(
                         tenant,
@@ -206,6 +243,8 @@ public final class FunnelRollups {
                         entry.getInteger("fromPosition", 0),
                         entry.getString("fromStageKind"),
                         figures,
+                        coarseBucket(bucket),
+                        fine,
                         result);
             }
         });
@@ -230,6 +269,8 @@ public final class FunnelRollups {
                     entry.getInteger("position", 0),
                     entry.getString("stageKind"),
                     figures,
+                    0,
+                    null,
                     result);
         });
     }
@@ -284,6 +325,8 @@ public final class FunnelRollups {
             int position,
             String stageKind,
             Document figures,
+            long coarseBucket,
+            Document fine,
             Map<String, Map<String, Document>> result) {
         Instant hour = entry.getDate("at").toInstant().truncatedTo(ChronoUnit.HOURS);
         String owner = entry.getString("ownerId");
@@ -296,20 +339,35 @@ public final class FunnelRollups {
         LocalDate day = LocalDate.ofInstant(hour, ZoneOffset.UTC);
         // the same figures three times: per hour, per day and over the month's inner days, so that a report reads
         // each part of its period from the coarsest document that lies inside one of its rows
-        DealRollups.accumulate(
-                result, hoursId(tenant, hour, pipeline), hour.getEpochSecond() + "|" + dims, new Document(), figures);
-        DealRollups.accumulate(result, dayId(tenant, day, pipeline), dims, new Document(), figures);
+        String hourKey = hour.getEpochSecond() + "|" + dims;
+        accumulate(result, hoursId(tenant, hour, pipeline), hourKey, figures, coarseBucket, fine);
+        accumulate(result, dayId(tenant, day, pipeline), dims, figures, coarseBucket, fine);
         // and per stage alone, for callers who see the whole tenant (stageDayId); the hours are read per owner
-        DealRollups.accumulate(result, stageDayId(tenant, day, pipeline), stageKey(dims), new Document(), figures);
+        accumulate(result, stageDayId(tenant, day, pipeline), stageKey(dims), figures, coarseBucket, fine);
         if (DealRollups.isInnerDay(day)) {
-            DealRollups.accumulate(
-                    result, monthId(tenant, YearMonth.from(day), pipeline), dims, new Document(), figures);
-            DealRollups.accumulate(
+            accumulate(result, monthId(tenant, YearMonth.from(day), pipeline), dims, figures, coarseBucket, fine);
+            accumulate(
                     result,
                     stageMonthId(tenant, YearMonth.from(day), pipeline),
                     stageKey(dims),
-                    new Document(),
-                    figures);
+                    figures,
+                    coarseBucket,
+                    fine);
+        }
+    }
+
+    /** An entry's figures into its document, and its fine histogram buckets (if any) beside them. */
+    private static void accumulate(
+            Map<String, Map<String, Document>> result,
+            String id,
+            String key,
+            Document figures,
+            long coarseBucket,
+            Document fine) {
+        DealRollups.accumulate(result, id, key, new Document(), figures);
+        if (fine != null) {
+            DealRollups.accumulate(
+                    result, id, DealRollups.histogramKey(histogramKey(coarseBucket, key)), new Document(), fine);
         }
     }
 }

@@ -34,13 +34,13 @@ public class ProjectionPointer {
      * The layout of the projection documents this code writes and reads (rollup kinds and entry shapes), raised with
      * every change that a version built by earlier code lacks. Reports refuse a current version of another layout
      * instead of answering from documents they no longer read (figures silently too low); a rebuild builds one of
-     * this layout; its value is the change's date and a sequence number. 2026112405: pipeline-as-of documents per
-     * pipeline. 2026112404: activity's days without hours.
+     * this layout; its value is the change's date and a sequence number. 2026112406: the funnel's histograms in two
+     * levels. 2026112405: pipeline-as-of documents per pipeline. 2026112404: activity's days without hours.
      * 2026112403: the funnel per stage alone.
      * 2026112402: the sources report's days without hours and deals opened per department. 20261124: activity per rep and day with hourly figures, appeals
      * per week and month. A pointer written before this existed has none (0).
      */
-    public static final int FORMAT = 2026112405;
+    public static final int FORMAT = 2026112406;
 
     static final String CURRENT_FORMAT = "currentFormat";
 

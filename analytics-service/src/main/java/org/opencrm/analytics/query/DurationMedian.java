@@ -15,6 +15,33 @@ final class DurationMedian {
      * a duration below {@link FirstResponses#EXACT_BELOW} s is itself, one above it the mean of its bucket (at most
      * 0.05% off); the same figure whether the durations come from the rollups or the facts. One ascending pass.
      */
+    /**
+     * The buckets holding the middle durations {@link #of} reads: one, or two for an even count whose middle ones lie
+     * in different buckets; none for no durations.
+     */
+    static long[] middleBuckets(BucketSums durations) {
+        long[] total = {0};
+        durations.forEach((bucket, count, seconds) -> total[0] += count);
+        if (total[0] <= 0) {
+            return new long[0];
+        }
+        long low = (total[0] - 1) / 2;
+        long high = total[0] / 2;
+        long[] middle = {Long.MIN_VALUE, Long.MIN_VALUE};
+        long[] seen = {0};
+        durations.forEach((bucket, count, seconds) -> {
+            long first = seen[0];
+            seen[0] += count;
+            if (low >= first && low < seen[0]) {
+                middle[0] = bucket;
+            }
+            if (high >= first && high < seen[0]) {
+                middle[1] = bucket;
+            }
+        });
+        return middle[0] == middle[1] ? new long[] {middle[0]} : middle;
+    }
+
     static Double of(BucketSums durations) {
         long[] total = {0};
         durations.forEach((bucket, count, seconds) -> total[0] += count);

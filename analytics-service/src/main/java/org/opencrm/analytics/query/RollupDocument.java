@@ -33,7 +33,12 @@ final class RollupDocument {
      * RollupEntry} refilled for each entry: keep its values, not the entry.
      */
     Iterable<RollupEntry> entries() {
-        return Entries::new;
+        return entries(DealRollups.ENTRIES);
+    }
+
+    /** The entries of the document's map named {@code map} ({@link DealRollups#HISTOGRAMS}), as {@link #entries()}. */
+    Iterable<RollupEntry> entries(String map) {
+        return () -> new Entries(map);
     }
 
     private final class Entries implements Iterator<RollupEntry> {
@@ -42,13 +47,12 @@ final class RollupDocument {
         private int next = -1;
         private int end;
 
-        Entries() {
+        Entries(String map) {
             int documentEnd = start + RollupBson.int32(bytes, start) - 1;
             for (int element = start + 4; element < documentEnd; ) {
                 byte type = bytes[element];
                 int nameEnd = RollupBson.nameEnd(bytes, element + 1);
-                if (type == RollupBson.DOCUMENT
-                        && RollupBson.nameEquals(bytes, element + 1, nameEnd, DealRollups.ENTRIES)) {
+                if (type == RollupBson.DOCUMENT && RollupBson.nameEquals(bytes, element + 1, nameEnd, map)) {
                     next = nameEnd + 1 + 4;
                     end = nameEnd + RollupBson.int32(bytes, nameEnd + 1);
                     return;
@@ -56,7 +60,7 @@ final class RollupDocument {
                 int length = RollupBson.valueLength(type, bytes, nameEnd + 1);
                 if (length < 0) {
                     throw new IllegalStateException("rollup document " + id() + " holds BSON type "
-                            + RollupBson.typeName(type) + " before its entries");
+                            + RollupBson.typeName(type) + " before its " + map);
                 }
                 element = nameEnd + 1 + length;
             }

@@ -40,4 +40,19 @@ final class RollupReads {
                 .batchSize(perBatch)
                 .map(RollupDocument::new);
     }
+
+    /**
+     * Parts of the {@link DealRollups#HISTOGRAMS} maps of the documents with these ids: the entries named by {@code
+     * keys} there, whatever else the documents hold.
+     */
+    static MongoIterable<RollupDocument> histograms(
+            MongoCollection<Document> rollups, java.util.Collection<String> ids, java.util.Collection<String> keys) {
+        Document projection = new Document();
+        keys.forEach(key -> projection.append(DealRollups.HISTOGRAMS + "." + key, 1));
+        return rollups.withDocumentClass(RawBsonDocument.class)
+                .find(new Document("_id", new Document("$in", new java.util.ArrayList<>(ids))))
+                .projection(projection)
+                .batchSize(DOCUMENTS_PER_BATCH)
+                .map(RollupDocument::new);
+    }
 }

@@ -186,9 +186,10 @@ class DealRollupsRecoveryTest {
     private Map<Object, Document> figures(ProjectionCollections version) {
         Map<Object, Document> byId = new TreeMap<>();
         mongo.getCollection(version.rollups()).find().forEach(doc -> {
-            Document entries = doc.get(DealRollups.ENTRIES, Document.class);
+            // both maps: the funnel's fine histogram buckets are kept apart from its entries
+            var entries = DealRollups.storedEntries(doc);
             if (!entries.isEmpty()) {
-                byId.put(doc.get("_id"), entries);
+                byId.put(doc.get("_id"), new Document(entries));
             }
         });
         return byId;

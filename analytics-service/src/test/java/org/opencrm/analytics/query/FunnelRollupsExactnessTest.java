@@ -1,6 +1,7 @@
 package org.opencrm.analytics.query;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.opencrm.analytics.query.ReportCases.scope;
 import static org.opencrm.analytics.query.ReportCases.window;
 
@@ -17,6 +18,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 import org.opencrm.analytics.DealHistories;
 import org.opencrm.analytics.RollupExactness;
+import org.opencrm.analytics.projection.DealRollups;
 import org.opencrm.analytics.projection.FactWriter;
 import org.opencrm.analytics.projection.FunnelRollups;
 import org.opencrm.analytics.projection.ProjectionCollections;
@@ -52,6 +54,9 @@ class FunnelRollupsExactnessTest {
 
     @Autowired
     FunnelQuery funnel;
+
+    @Autowired
+    org.springframework.data.mongodb.core.MongoTemplate mongo;
 
     @Test
     void rollupsGiveTheFunnelOfTheFactsWhateverTheDeliveryOrderDuplicatesAndRacingWriters() {
@@ -314,6 +319,111 @@ class FunnelRollupsExactnessTest {
         assertThat(DurationMedian.of(durations)).isEqualTo((123_457 + 123_470) / 2.0);
         durations.add(FunnelRollups.bucket(2_000_000), 1, 2_000_000);
         assertThat(DurationMedian.of(durations)).isEqualTo((123_457 + 123_470) / 2.0);
+    }
+
+    /**
+     * A report reads the fine buckets of only the coarse buckets holding its rows' medians, and holds them to the
+     * coarse buckets' counts: a fine figure planted in another coarse bucket changes nothing, one planted in the
+     * median's fails the report instead of moving its median.
+     */
+    @Test
+    void aReportReadsTheFineBucketsOfOnlyTheCoarseBucketsHoldingItsMedians() {
+        String tenant = "tenant-" + UUID.randomUUID();
+        var projection =
+                new ProjectionCollections(1_000 + ThreadLocalRandom.current().nextInt(1_000_000));
+        indexes.ensure(projection);
+        long[] seconds = {100, 5_000, 200_000};
+        for (int i = 0; i < seconds.length; i++) {
+            String deal = "deal-" + i;
+            writer.apply(
+                    List.of(
+                            created(tenant, deal, "2026-03-0" + (2 + i) + "T10:00:00Z"),
+                            move(
+                                    tenant,
+                                    deal,
+                                    2,
+                                    "2026-03-1" + i + "T10:00:00Z",
+                                    "m1",
+                                    "s0",
+                                    0,
+                                    "s1",
+                                    1,
+                                    "OPEN",
+                                    seconds[i])),
+                    projection);
+        }
+        assertThat(FunnelRollups.coarseBucket(FunnelRollups.bucket(5_000))).isEqualTo(4_864);
+        assertThat(FunnelRollups.coarseBucket(FunnelRollups.bucket(200_000))).isEqualTo(196_608);
+        var admin = scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters(null, null, null));
+        var ofM1 = scope(tenant, AnalyticsScope.Kind.TENANT, "admin", Set.of(), new Filters(null, null, "m1"));
+        var march = window("2026-03-01", "2026-03-31", "Europe/Berlin", Granularity.MONTH);
+        for (var scope : List.of(admin, ofM1)) {
+            assertThat(row(funnel.run(projection, scope, march), "2026-03", "s0")
+                            .medianSecondsInStage())
+                    .isEqualTo(5_000.0);
+        }
+
+        plantInFineBuckets(projection, tenant, "196608|", 5, 1_000_000);
+        for (var scope : List.of(admin, ofM1)) {
+            assertThat(row(funnel.run(projection, scope, march), "2026-03", "s0")
+                            .medianSecondsInStage())
+                    .isEqualTo(5_000.0);
+        }
+
+        // 5,100 s: a fine bucket of the coarse bucket from 4,864 s, which holds the median
+        plantInFineBuckets(projection, tenant, "4864|", 2, 5_100);
+        for (var scope : List.of(admin, ofM1)) {
+            assertThatThrownBy(() -> funnel.run(projection, scope, march))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("coarse bucket 4864 s");
+        }
+    }
+
+    /** Adds {@code count} moves of {@code seconds} to every fine histogram entry of one coarse bucket. */
+    private void plantInFineBuckets(
+            ProjectionCollections projection, String tenant, String coarsePrefix, long count, long seconds) {
+        var rollups = mongo.getCollection(projection.rollups());
+        long planted = 0;
+        for (var doc : rollups.find(new org.bson.Document("tenantId", tenant))) {
+            var histograms = doc.get(DealRollups.HISTOGRAMS, new org.bson.Document());
+            for (String key : histograms.keySet()) {
+                if (key.startsWith(coarsePrefix)) {
+                    String path = DealRollups.HISTOGRAMS + "." + key + ".";
+                    rollups.updateOne(
+                            new org.bson.Document("_id", doc.get("_id")),
+                            new org.bson.Document(
+                                    "$inc",
+                                    new org.bson.Document(path + FunnelRollups.BUCKET + seconds, count)
+                                            .append(path + FunnelRollups.BUCKET_SUM + seconds, count * seconds)));
+                    planted++;
+                }
+            }
+        }
+        assertThat(planted).as("fine histogram entries in " + coarsePrefix).isPositive();
+    }
+
+    private static DealCreated created(String tenant, String deal, String at) {
+        return new DealCreated(
+                id(),
+                tenant,
+                deal,
+                1,
+                at(at),
+                Actor.user("m1"),
+                "p1",
+                "s0",
+                "OPEN",
+                0,
+                10,
+                null,
+                null,
+                null,
+                "m1",
+                "d1",
+                new Money(new BigDecimal("100.00"), "EUR"),
+                null,
+                null,
+                null);
     }
 
     private static FunnelReport.Row row(FunnelReport report, String period, String stage) {
