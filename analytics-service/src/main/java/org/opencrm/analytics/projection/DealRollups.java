@@ -611,12 +611,17 @@ public final class DealRollups {
             }
         });
         rollup.put(ENTRIES, plain);
+        putHistograms(rollup, histograms);
+        return rollup;
+    }
+
+    /** A document's {@link #HISTOGRAMS} map, none when empty: such a document is the same as one never given any. */
+    private static void putHistograms(Document rollup, Document histograms) {
         if (histograms.isEmpty()) {
             rollup.remove(HISTOGRAMS);
         } else {
             rollup.put(HISTOGRAMS, histograms);
         }
-        return rollup;
     }
 
     static void accumulate(
@@ -1016,22 +1021,17 @@ public final class DealRollups {
                 Document before = current == null ? new Document() : current.get(ENTRIES, new Document());
                 Document histogramsAfter = histograms == null ? histogramsBefore : histograms;
                 touched.forEach(touchedKey -> {
-                    if (!touchedKey.startsWith(HISTOGRAM_KEY)) {
-                        changes(
-                                ENTRIES + "." + touchedKey,
-                                before.get(touchedKey, Document.class),
-                                entries.get(touchedKey, Document.class),
-                                set,
-                                unset);
-                    } else if (!histogramsAfter.isEmpty()) {
-                        String key = touchedKey.substring(HISTOGRAM_KEY.length());
-                        changes(
-                                HISTOGRAMS + "." + key,
-                                histogramsBefore.get(key, Document.class),
-                                histogramsAfter.get(key, Document.class),
-                                set,
-                                unset);
+                    boolean histogram = touchedKey.startsWith(HISTOGRAM_KEY);
+                    if (histogram && histogramsAfter.isEmpty()) {
+                        return; // the whole map is unset below
                     }
+                    String key = histogram ? touchedKey.substring(HISTOGRAM_KEY.length()) : touchedKey;
+                    changes(
+                            (histogram ? HISTOGRAMS : ENTRIES) + "." + key,
+                            (histogram ? histogramsBefore : before).get(key, Document.class),
+                            (histogram ? histogramsAfter : entries).get(key, Document.class),
+                            set,
+                            unset);
                 });
                 if (histogramsAfter.isEmpty() && current != null && current.containsKey(HISTOGRAMS)) {
                     // no empty map left behind: the document is then the same as one that never held histograms
@@ -1055,9 +1055,7 @@ public final class DealRollups {
                             .append(FactBatch.REVISION, firstRevision())
                             .append(MARKS, new Document(newMarks))
                             .append(ENTRIES, entries);
-                    if (!histogramsAfter.isEmpty()) {
-                        inserted.append(HISTOGRAMS, histogramsAfter);
-                    }
+                    putHistograms(inserted, histogramsAfter);
                     writes.add(new InsertOneModel<>(inserted));
                     written.put(entry.getKey(), new Document(inserted));
                 } else {
@@ -1075,11 +1073,7 @@ public final class DealRollups {
                     after.put(FactBatch.REVISION, next);
                     after.put(MARKS, allMarks);
                     after.put(ENTRIES, entries);
-                    if (histogramsAfter.isEmpty()) {
-                        after.remove(HISTOGRAMS);
-                    } else {
-                        after.put(HISTOGRAMS, histogramsAfter);
-                    }
+                    putHistograms(after, histogramsAfter);
                     written.put(entry.getKey(), after);
                 }
             }

@@ -2,6 +2,7 @@ package org.opencrm.analytics.query;
 
 import static org.springframework.data.mongodb.core.query.Criteria.where;
 
+import com.mongodb.client.MongoCollection;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.YearMonth;
@@ -239,7 +240,7 @@ class FunnelQuery {
      * bucket at most 128 per entry.
      */
     private Map<List<String>, BucketSums> medianHistograms(
-            com.mongodb.client.MongoCollection<Document> rollups,
+            MongoCollection<Document> rollups,
             Map<List<String>, BucketSums> coarse,
             Map<String, Map<String, FineSource>> fineSources) {
         Map<List<String>, long[]> middles = new HashMap<>();

@@ -191,27 +191,7 @@ class FunnelRollupsExactnessTest {
         String tenant = "tenant-" + UUID.randomUUID();
         String deal = "deal-scripted";
         Money amount = new Money(new BigDecimal("100.00"), "EUR");
-        var created = new DealCreated(
-                id(),
-                tenant,
-                deal,
-                1,
-                at("2026-03-02T10:00:00Z"),
-                Actor.user("m1"),
-                "p1",
-                "s0",
-                "OPEN",
-                0,
-                10,
-                null,
-                null,
-                null,
-                "m1",
-                "d1",
-                amount,
-                null,
-                null,
-                null);
+        var created = created(tenant, deal, "2026-03-02T10:00:00Z");
         var toS1 = move(tenant, deal, 2, "2026-03-03T10:00:00Z", "m1", "s0", 0, "s1", 1, "OPEN", 500);
         var backToS0 = move(tenant, deal, 3, "2026-03-05T10:00:00Z", "m1", "s1", 1, "s0", 0, "OPEN", 123_456);
         var reassigned = new DealReassigned(
