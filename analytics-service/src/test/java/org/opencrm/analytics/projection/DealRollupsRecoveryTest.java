@@ -182,6 +182,53 @@ class DealRollupsRecoveryTest {
                 .into(new ArrayList<>());
     }
 
+    /**
+     * A difference that takes a document's last histogram figure back to zero removes the figure and the emptied
+     * map with it: no figure stays behind, and the document is the same as one that never held a histogram.
+     */
+    @Test
+    void aHistogramFigureBackToZeroLeavesNoHistogramMap() {
+        var version = new ProjectionCollections(1_000 + new Random().nextInt(1_000_000));
+        var rollups = mongo.getCollection(version.rollups());
+        var facts = mongo.getCollection(version.deals());
+        String rollup = "tenant-h|funnel-month|2026-03|=p1";
+        String entry = "-|-|=p1|=s0|0|=OPEN";
+        String histogram = DealRollups.histogramKey("0|" + entry);
+        // revision 1 adds a move and its fine bucket; revision 2 another move, and takes the fine bucket away
+        for (long revision = 1; revision <= 2; revision++) {
+            long fine = revision == 1 ? 1 : -1;
+            Document deal = new Document("_id", "deal-h")
+                    .append("tenantId", "tenant-h")
+                    .append(
+                            DealRollups.PENDING,
+                            new Document("r", revision)
+                                    .append(
+                                            "ops",
+                                            List.of(
+                                                    op(rollup, entry, new Document(FunnelRollups.EXITS, 1L)),
+                                                    op(
+                                                            rollup,
+                                                            histogram,
+                                                            new Document(FunnelRollups.BUCKET + 5, fine)))));
+            facts.replaceOne(
+                    new Document("_id", "deal-h"), deal, new com.mongodb.client.model.ReplaceOptions().upsert(true));
+            DealRollups.applyAsAnotherInstance(rollups, facts, List.of(deal));
+            assertThat(rollups.find(new Document("_id", rollup)).first().containsKey(DealRollups.HISTOGRAMS))
+                    .as("a histogram map after revision " + revision)
+                    .isEqualTo(revision == 1);
+        }
+        Document stored = rollups.find(new Document("_id", rollup)).first();
+        assertThat(stored.get(DealRollups.ENTRIES))
+                .isEqualTo(new Document(entry, new Document(FunnelRollups.EXITS, 2L)));
+    }
+
+    private static Document op(String rollup, String key, Document inc) {
+        return new Document("id", rollup)
+                .append("k", key)
+                .append("dims", new Document())
+                .append("inc", inc);
+    }
+
     /** Each rollup's entries by id; rollups whose sums all went back to zero hold no figure and are left out. */
     private Map<Object, Document> figures(ProjectionCollections version) {
         Map<Object, Document> byId = new TreeMap<>();
