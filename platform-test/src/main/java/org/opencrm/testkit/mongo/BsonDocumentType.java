@@ -47,6 +47,17 @@ final class BsonDocumentType extends BasicDataType<Document> {
         }
     }
 
+    /** The size of the document's BSON, in bytes. */
+    static int encodedSize(Document document) {
+        ByteBuf bson = Unpooled.buffer();
+        try {
+            BsonEncoder.encodeDocument(document, bson);
+            return bson.readableBytes();
+        } finally {
+            bson.release();
+        }
+    }
+
     @Override
     public Document read(ByteBuffer buffer) {
         int start = buffer.position();

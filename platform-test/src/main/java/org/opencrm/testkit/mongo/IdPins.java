@@ -25,8 +25,19 @@ final class IdPins {
      * good). Every candidate must still go through the whole filter.
      */
     static <P> Iterable<P> candidates(Document query, List<Index<P>> indexes) {
+        if (query.size() + (query.containsKey(AND) ? 1 : 0) <= 1) {
+            return null;
+        }
+        return pinned(query, indexes);
+    }
+
+    /**
+     * The positions of the documents an {@code _id} index finds for the filter's {@code _id} condition, the filter
+     * naming other fields or not; null when it does not pin {@code _id}. Every one must still go through the filter.
+     */
+    static <P> Iterable<P> pinned(Document query, List<Index<P>> indexes) {
         Object id = idCondition(query);
-        if (id == null || query.size() + (query.containsKey(AND) ? 1 : 0) <= 1) {
+        if (id == null) {
             return null;
         }
         var byId = new Document(ID, id);
