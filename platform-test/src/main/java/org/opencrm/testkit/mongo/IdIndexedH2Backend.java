@@ -361,9 +361,8 @@ public final class IdIndexedH2Backend extends H2Backend {
                 return super.updateDocuments(selector, updateQuery, arrayFilters, isMulti, isUpsert, oplog);
             }
             // every match worked out before anything is stored: one the library must apply sends all to it
-            List<Object> matched = new ArrayList<>();
-            List<Document> before = new ArrayList<>();
-            List<PathUpdate.Result> after = new ArrayList<>();
+            record Match(Object position, Document stored, PathUpdate.Result updated) {}
+            List<Match> matches = new ArrayList<>();
             for (Object position : positions) {
                 Document stored = getDocument(position);
                 if (stored == null || !documentMatchesQuery(stored, selector)) {
@@ -373,31 +372,29 @@ public final class IdIndexedH2Backend extends H2Backend {
                 if (result == null) {
                     return super.updateDocuments(selector, updateQuery, arrayFilters, isMulti, isUpsert, oplog);
                 }
-                matched.add(position);
-                before.add(stored);
-                after.add(result);
+                matches.add(new Match(position, stored, result));
                 if (!isMulti) {
                     break;
                 }
             }
             List<Object> updatedIds = new ArrayList<>();
-            for (int i = 0; i < matched.size(); i++) {
-                if (!after.get(i).changed()) {
+            for (Match match : matches) {
+                if (!match.updated().changed()) {
                     continue;
                 }
-                Document updated = after.get(i).document();
+                Document updated = match.updated().document();
                 for (Index<Object> index : getIndexes()) {
-                    index.checkUpdate(before.get(i), updated, this);
+                    index.checkUpdate(match.stored(), updated, this);
                 }
                 for (Index<Object> index : getIndexes()) {
-                    index.updateInPlace(before.get(i), updated, matched.get(i), this);
+                    index.updateInPlace(match.stored(), updated, match.position(), this);
                 }
-                handleUpdate(matched.get(i), before.get(i), updated);
+                handleUpdate(match.position(), match.stored(), updated);
                 updatedIds.add(updated.get(getIdField()));
             }
             oplog.handleUpdate(getFullName(), selector, updateQuery, updatedIds);
             Document result = new Document();
-            result.put("n", matched.size());
+            result.put("n", matches.size());
             result.put("nModified", updatedIds.size());
             return result;
         }
