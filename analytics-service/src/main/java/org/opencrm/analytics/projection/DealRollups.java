@@ -928,7 +928,11 @@ public final class DealRollups {
             // a few documents at a time: a 2,000-record batch names hundreds of rollup documents, the month ones
             // megabytes each with their marks, and holding all of them with their updated copies at once ran the
             // service's 256 MB heap out (bench B3, 50,000 deals). Each document's marks keep it exact on its own.
+            // In _id order: a chunk's documents are neighbours in the database's tree (one kind, consecutive days or
+            // months), so the pages each of the database's commits writes again hold fewer documents written at other
+            // times (bench B3, 10,000 deals: the database's CPU per event -10%, docs/analytics.md).
             List<String> ids = new ArrayList<>(byRollup.keySet());
+            ids.sort(null);
             for (int from = 0; from < ids.size(); from += APPLY_CHUNK) {
                 Map<String, List<Op>> chunk = new LinkedHashMap<>();
                 ids.subList(from, Math.min(ids.size(), from + APPLY_CHUNK))
