@@ -33,7 +33,10 @@ import org.springframework.data.mongodb.core.query.Update;
  *       is read again and the batch's changes re-applied, which changes nothing that is already there.
  * </ul>
  *
- * The compare-and-set filter names exactly the keys of a unique index ({@link ProjectionIndexes}): the
+ * Versioned documents are read, merged and written 1,000 at a time; the differences they carry are applied to the
+ * rollups once for the whole batch ({@link #flush}).
+ *
+ * <p>The compare-and-set filter names exactly the keys of a unique index ({@link ProjectionIndexes}): the
  * embedded MongoDB-protocol server answers only such filters from an index (on MongoDB the {@code _id} index
  * serves it), where the former filter {@code {_id, version < v}} scanned the whole collection per write.
  */
