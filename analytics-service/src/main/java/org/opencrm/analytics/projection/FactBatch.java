@@ -51,6 +51,7 @@ final class FactBatch {
     private final ProjectionCollections to;
     private final Map<String, List<Document>> inserts = new LinkedHashMap<>();
     private final Map<String, Map<Object, List<Change>>> versioned = new LinkedHashMap<>();
+    private int mergeChunk = MERGE_CHUNK;
 
     FactBatch(ProjectionCollections to) {
         this.to = to;
@@ -126,6 +127,12 @@ final class FactBatch {
         return inserts.isEmpty() && versioned.isEmpty();
     }
 
+    /** Merges this many documents of a collection at a time instead of 1,000 (tests: batches of several chunks). */
+    FactBatch mergingAtATime(int documents) {
+        this.mergeChunk = documents;
+        return this;
+    }
+
     void flush(MongoTemplate mongo) {
         flush(mongo, true);
     }
@@ -155,7 +162,7 @@ final class FactBatch {
             // instead of the whole batch's (with 12,000-record polls, ~300 MB of analytics-service's 512 MB heap,
             // which then ran back-to-back full collections; bench B3, docs/analytics.md).
             var due = new DealRollups.Due();
-            var chunks = chunks(versioned.remove(name));
+            var chunks = chunks(versioned.remove(name), mergeChunk);
             while (!chunks.isEmpty()) {
                 mergeAll(collection, chunks.removeFirst(), rollups, contribution, due);
             }
@@ -165,11 +172,11 @@ final class FactBatch {
         }
     }
 
-    private static ArrayDeque<Map<Object, List<Change>>> chunks(Map<Object, List<Change>> byId) {
+    private static ArrayDeque<Map<Object, List<Change>>> chunks(Map<Object, List<Change>> byId, int size) {
         var chunks = new ArrayDeque<Map<Object, List<Change>>>();
         Map<Object, List<Change>> chunk = null;
         for (var entry : byId.entrySet()) {
-            if (chunk == null || chunk.size() == MERGE_CHUNK) {
+            if (chunk == null || chunk.size() == size) {
                 chunk = new LinkedHashMap<>();
                 chunks.add(chunk);
             }

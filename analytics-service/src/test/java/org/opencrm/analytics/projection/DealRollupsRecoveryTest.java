@@ -163,6 +163,32 @@ class DealRollupsRecoveryTest {
         assertThat(figures(version)).isNotEmpty().isEqualTo(figures(reference));
     }
 
+    /**
+     * A batch of more documents than a merge chunk holds is read, merged and written a chunk at a time, and the
+     * differences of all its chunks applied once at the end: the rollups end where one ordered pass leaves them. A
+     * writer dying after writing its chunks leaves every chunk's differences pending, and the redelivery settles them.
+     */
+    @Test
+    void aBatchMergedInChunksLeavesTheRollupsExact() {
+        String tenant = "tenant-" + UUID.randomUUID();
+        List<CrmEvent> events = DealHistories.random(tenant, 60, new Random(41));
+        var exactness = RollupExactness.prepare(writer, indexes, events);
+        var reference = exactness.reference();
+
+        var chunked = exactness.contested();
+        writer.batchOf(events, chunked).mergingAtATime(7).flush(mongo);
+        assertThat(pendingDeals(chunked)).isEmpty();
+        assertThat(figures(chunked)).isNotEmpty().isEqualTo(figures(reference));
+
+        var died = new ProjectionCollections(reference.version() + 2);
+        indexes.ensure(died);
+        writer.batchOf(events, died).mergingAtATime(7).flushLeavingDifferencesPending(mongo);
+        assertThat(pendingDeals(died)).hasSizeGreaterThan(7);
+        writer.batchOf(events, died).mergingAtATime(7).flush(mongo);
+        assertThat(pendingDeals(died)).isEmpty();
+        assertThat(figures(died)).isEqualTo(figures(reference));
+    }
+
     /** How many marks of these deals the rollups hold. */
     private long marksOf(ProjectionCollections version, List<Document> deals) {
         Set<String> names = new HashSet<>();
