@@ -712,7 +712,7 @@ public final class DealRollups {
 
     /** {@link #settle(MongoCollection, MongoCollection, List)} for differences already in the applier's form. */
     static void settle(MongoCollection<Document> deals, MongoCollection<Document> rollups, Due due) {
-        if (due.facts.isEmpty()) {
+        if (due.isEmpty()) {
             return;
         }
         Applier applier = applierOf(rollups);
@@ -722,7 +722,7 @@ public final class DealRollups {
             // the pending difference was written together with this revision; a deal changed since holds a
             // newer one, written only after this one was applied. Facts inserted once have no revision.
             Document filter = new Document("_id", fact.id());
-            if (fact.revisioned()) {
+            if (fact.revision() != null) {
                 filter.append(FactBatch.REVISION, fact.revision());
             }
             clears.add(new UpdateOneModel<>(filter, new Document("$unset", new Document(PENDING, ""))));
@@ -740,13 +740,14 @@ public final class DealRollups {
      * refers to the facts' documents.
      *
      * <p>As the facts carry them, a difference's operations are three documents each ({@code {id, k, dims, inc}}).
-     * Held that way for a whole 12,000-record poll, with the facts they hang on, they kept ~250 MB of the service's
-     * 512 MB heap live while the batch's rollup documents were read and written, and the heap went through ~35 full
-     * collections per bench run (bench B3, docs/analytics.md).
+     * Held that way for a whole 12,000-record poll, with the facts they hang on, they kept the batch's documents live
+     * while its rollup documents were read and written: 325-365 MB of the service's 512 MB heap after each full
+     * collection, ~35 of them per bench run (bench B3, docs/analytics.md).
      */
     static final class Due {
 
-        record Fact(Object id, Object revision, boolean revisioned) {}
+        /** A fact with a pending difference, and the revision its removal is conditional on (none: inserted once). */
+        record Fact(Object id, Object revision) {}
 
         private final Map<String, List<Op>> byRollup = new LinkedHashMap<>();
         private final List<Fact> facts = new ArrayList<>();
@@ -765,7 +766,7 @@ public final class DealRollups {
             Object revision = pending.get("r");
             long r = ((Number) revision).longValue();
             Object id = fact.get("_id");
-            facts.add(new Fact(id, revision, fact.containsKey(FactBatch.REVISION)));
+            facts.add(new Fact(id, fact.containsKey(FactBatch.REVISION) ? revision : null));
             String mark = escape(String.valueOf(id));
             String tenantId = shared(fact.getString("tenantId"));
             for (Document op : pending.getList("ops", Document.class)) {

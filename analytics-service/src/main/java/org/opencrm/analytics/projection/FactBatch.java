@@ -159,8 +159,8 @@ final class FactBatch {
             // The documents are read, merged and written a chunk at a time, and their differences kept only in the
             // applier's form (Due) until the whole batch's are applied at once: a rollup document is still written
             // once per batch, while the heap holds one chunk's documents and differences as the facts carry them
-            // instead of the whole batch's (with 12,000-record polls, ~300 MB of analytics-service's 512 MB heap,
-            // which then ran back-to-back full collections; bench B3, docs/analytics.md).
+            // instead of the whole batch's (with 12,000-record polls, 325-365 MB of analytics-service's 512 MB heap
+            // after each full collection, ~35 per bench run; bench B3, docs/analytics.md).
             var due = new DealRollups.Due();
             var chunks = chunks(versioned.remove(name), mergeChunk);
             while (!chunks.isEmpty()) {
